@@ -1,0 +1,59 @@
+#include "config.h"
+
+#include <err.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "common.h"
+
+int
+common_option(struct common *co, int c, const char *arg, void (*usage)(int))
+{
+	switch (c) {
+	case 'M':
+		co->so.memfile = arg;
+		return 1;
+	case 'N':
+		co->so.namelist = arg;
+		return 1;
+	case OPT_BTF:
+		co->so.btf = arg;
+		return 1;
+	case OPT_SOURCE:
+		if (sym_source_parse(arg, &co->so.source) == -1)
+			errx(2, "--source=%s: not one of auto, kmem, kcore, mem, "
+			    "core, proc", arg);
+		return 1;
+	case OPT_EXPLAIN:
+		co->so.explain = stderr;
+		return 1;
+	case OPT_COMPARE:
+		co->compare = 1;
+		return 1;
+	case 'h':
+		usage(0);
+		return 1;
+	case 'V':
+		printf("%s (kmemstat) %s\n", program_invocation_short_name, PACKAGE_VERSION);
+		exit(0);
+	case '?':
+		usage(2);
+		return 1;
+	}
+	return 0;
+}
+
+sym_t *
+common_open(struct common *co)
+{
+	char err[SYM_ERRSIZE];
+	sym_t *h;
+
+	if ((h = sym_open(&co->so, err)) == NULL)
+		errx(1, "%s", err);
+	if (co->so.explain != NULL)
+		fprintf(stderr, "explain: reading from %s (source %s)\n",
+		    sym_memfile(h), sym_source_name(sym_source(h)));
+	return h;
+}

@@ -1,0 +1,207 @@
+/*
+ * kcapture: write a fixture from a live kernel.  The tools' own queries
+ * run through a recording source; the pages they read, the symbols and
+ * struct members they used, and the /proc and procps truth of the same
+ * moment are written to a temporary directory, renamed into place only
+ * when complete, so a crash never leaves half a fixture.
+ */
+#include "config.h"
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+#include <utmp.h>
+
+#include "common.h"
+
+#define TRIES 10
+
+static void
+usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	    "usage: %s [-M core] [-N namelist] [--btf file] [--source=...] "
+	    "[--explain] -o dir\n", program_invocation_short_name);
+	exit(status);
+}
+
+static void
+write_file(const char *dir, const char *name, const char *text)
+{
+	char path[PATH_MAX];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((fp = fopen(path, "wxe")) == NULL)
+		err(1, "%s", path);
+	fputs(text, fp);
+	if (fclose(fp) == EOF)
+		err(1, "%s", path);
+}
+
+static void
+copy_file(const char *from, const char *dir, const char *name)
+{
+	char buf[8192], path[PATH_MAX];
+	FILE *in, *out;
+	size_t n;
+
+	if ((in = fopen(from, "re")) == NULL)
+		return;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((out = fopen(path, "wxe")) == NULL)
+		err(1, "%s", path);
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		fwrite(buf, 1, n, out);
+	fclose(in);
+	if (fclose(out) == EOF)
+		err(1, "%s", path);
+}
+
+/* Output of a procps command, or "" when procps is not installed. */
+static void
+run(const char *cmd, char *out, size_t len)
+{
+	FILE *fp;
+	size_t n;
+
+	out[0] = '\0';
+	if ((fp = popen(cmd, "r")) == NULL)
+		return;
+	n = fread(out, 1, len - 1, fp);
+	out[n] = '\0';
+	if (pclose(fp) != 0)
+		out[0] = '\0';
+}
+
+static void
+slurp(const char *path, char *out, size_t len)
+{
+	FILE *fp;
+	size_t n = 0;
+
+	if ((fp = fopen(path, "re")) != NULL) {
+		n = fread(out, 1, len - 1, fp);
+		fclose(fp);
+	}
+	out[n] = '\0';
+}
+
+/* The three averages: the text up to the third space. */
+static int
+same_loads(const char *a, const char *b)
+{
+	size_t n = 0;
+	int spaces = 0;
+
+	while (a[n] != '\0' && spaces < 3)
+		if (a[n++] == ' ')
+			spaces++;
+	return spaces == 3 && strncmp(a, b, n) == 0;
+}
+
+struct truth {
+	char loadavg[128], uptime[128], up[256], up_p[256], up_s[128];
+};
+
+/*
+ * One attempt: /proc before, the tools' queries, procps, /proc after.
+ * It counts only if the 5 s load window and the wall-clock second did not
+ * change in between, so the recorded truth is the fixture's moment.
+ */
+static sym_t *
+attempt(struct common *co, struct truth *t)
+{
+	struct sym_uptime up;
+	struct sym_loadavg la;
+	char before[128];
+	time_t t0, t1;
+	sym_t *h;
+
+	slurp("/proc/loadavg", before, sizeof(before));
+	t0 = time(NULL);
+	h = common_open(co);
+	if (sym_source(h) == SYM_SRC_PROC)
+		errx(1, "no kernel memory to capture: %s", sym_refusals(h));
+	if (sym_uptime(h, &up) == -1 || sym_loadavg(h, &la) == -1)
+		errx(1, "%s", sym_geterr(h));
+	slurp("/proc/uptime", t->uptime, sizeof(t->uptime));
+	run("uptime", t->up, sizeof(t->up));
+	run("uptime -p", t->up_p, sizeof(t->up_p));
+	run("uptime -s", t->up_s, sizeof(t->up_s));
+	slurp("/proc/loadavg", t->loadavg, sizeof(t->loadavg));
+	t1 = time(NULL);
+	if (t0 == t1 && t0 == (time_t)up.now &&
+	    same_loads(before, t->loadavg))
+		return h;
+	sym_close(h);
+	return NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		COMMON_LONG,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct common co = { 0 };
+	struct truth t;
+	struct utsname u;
+	char tmp[PATH_MAX], info[1024], *out = NULL, *slash;
+	int c, i;
+	sym_t *h = NULL;
+
+	while ((c = getopt_long(argc, argv, "o:" COMMON_SHORT, longopts,
+	    NULL)) != -1) {
+		if (common_option(&co, c, optarg, usage))
+			continue;
+		if (c == 'o')
+			out = optarg;
+		else
+			usage(2);
+	}
+	if (out == NULL || optind != argc || co.so.memfile != NULL)
+		usage(2);
+	co.so.capture = 1;
+	if (access(out, F_OK) == 0)
+		errx(1, "%s: exists; not overwriting a fixture", out);
+	for (i = 0; i < TRIES && h == NULL; i++)
+		h = attempt(&co, &t);
+	if (h == NULL)
+		errx(1, "no quiet moment in %d tries: the load average or the "
+		    "clock moved during every capture", TRIES);
+
+	snprintf(tmp, sizeof(tmp), "%s", out);
+	slash = strrchr(tmp, '/');
+	snprintf(slash ? slash + 1 : tmp, sizeof(tmp) - (size_t)(slash ?
+	    slash + 1 - tmp : 0), ".kcapture.XXXXXX");
+	if (mkdtemp(tmp) == NULL)
+		err(1, "%s", tmp);
+	if (sym_capture_write(h, tmp) == -1)
+		errx(1, "%s", sym_geterr(h));
+	write_file(tmp, "proc-loadavg", t.loadavg);
+	write_file(tmp, "proc-uptime", t.uptime);
+	write_file(tmp, "uptime.out", t.up);
+	write_file(tmp, "uptime-p.out", t.up_p);
+	write_file(tmp, "uptime-s.out", t.up_s);
+	copy_file(_PATH_UTMP, tmp, "utmp");
+	uname(&u);
+	snprintf(info, sizeof(info), "release %s\nversion %s\nmachine %s\n"
+	    "source %s\ncaptured %lld\n", u.release, u.version, u.machine,
+	    sym_memfile(h), (long long)time(NULL));
+	write_file(tmp, "info", info);
+	if (rename(tmp, out) == -1)
+		err(1, "rename %s to %s", tmp, out);
+	sym_close(h);
+	return 0;
+}

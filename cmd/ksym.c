@@ -1,0 +1,99 @@
+/*
+ * ksym: nlist(3) from the command line.  NAME -> runtime address, type and
+ * the file it came from; -a ADDR -> the symbol at or below it.
+ */
+#include "config.h"
+
+#include <err.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "common.h"
+
+static void
+usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	    "usage: %s [-M core] [-N namelist] [--source=...] [--explain] "
+	    "name ...\n"
+	    "       %s [-M core] [-N namelist] -a address ...\n",
+	    program_invocation_short_name, program_invocation_short_name);
+	exit(status);
+}
+
+static int
+by_name(sym_t *h, const char *name)
+{
+	struct sym_info si;
+	char ko[4096];
+
+	if (sym_lookup(h, name, &si) == -1) {
+		warnx("%s", sym_geterr(h));
+		return 1;
+	}
+	printf("%016" PRIx64 " %c %s\t%s", si.addr, si.type, si.name,
+	    si.origin);
+	if (si.module != NULL) {
+		printf(" [%s]", si.module);
+		if (sym_module_path(h, si.module, ko, sizeof(ko)) == 0)
+			printf(" %s", ko);
+	}
+	putchar('\n');
+	return 0;
+}
+
+static int
+by_addr(sym_t *h, const char *arg)
+{
+	struct sym_info si;
+	uint64_t addr, off;
+	char *end;
+
+	errno = 0;
+	addr = strtoull(arg, &end, 16);
+	if (errno != 0 || end == arg || *end != '\0') {
+		warnx("%s: not a hex address", arg);
+		return 1;
+	}
+	if (sym_addr2sym(h, addr, &si, &off) == -1) {
+		warnx("%s", sym_geterr(h));
+		return 1;
+	}
+	printf("%016" PRIx64 " %s+0x%" PRIx64 "\t%s%s%s%s\n", addr, si.name,
+	    off, si.origin, si.module ? " [" : "", si.module ? si.module : "",
+	    si.module ? "]" : "");
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "address", no_argument, NULL, 'a' },
+		COMMON_LONG,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct common co = { 0 };
+	int c, addrs = 0, rc = 0;
+	sym_t *h;
+
+	while ((c = getopt_long(argc, argv, "a" COMMON_SHORT, longopts,
+	    NULL)) != -1) {
+		if (common_option(&co, c, optarg, usage))
+			continue;
+		if (c == 'a')
+			addrs = 1;
+		else
+			usage(2);
+	}
+	if (optind == argc)
+		usage(2);
+	h = common_open(&co);
+	for (; optind < argc; optind++)
+		rc |= addrs ? by_addr(h, argv[optind]) :
+		    by_name(h, argv[optind]);
+	sym_close(h);
+	return rc;
+}

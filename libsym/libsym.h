@@ -1,0 +1,120 @@
+/*
+ * libsym: kernel symbols, kernel memory and kernel statistics, read the way
+ * nlist(3) and /dev/kmem were once used, over the sources Linux has today.
+ *
+ * One handle per session.  Every failure leaves a one-line message in the
+ * handle's error buffer (sym_geterr) naming the file or address and why.
+ */
+#ifndef LIBSYM_H
+#define LIBSYM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SYM_ERRSIZE 512
+
+typedef struct sym_handle sym_t;
+
+/* Where kernel memory comes from (BSD -M, or --source). */
+enum sym_source {
+	SYM_SRC_AUTO = 0,	/* kmem, then kcore, then /proc */
+	SYM_SRC_KMEM,		/* /dev/kmem: kernel virtual addresses */
+	SYM_SRC_KCORE,		/* /proc/kcore: ELF, virtual PT_LOADs */
+	SYM_SRC_MEM,		/* /dev/mem: physical addresses */
+	SYM_SRC_CORE,		/* an ELF core file given with -M */
+	SYM_SRC_PROC,		/* no kernel memory: /proc */
+};
+
+struct sym_opts {
+	enum sym_source source;
+	const char *memfile;	/* -M: core file (implies SYM_SRC_CORE) */
+	const char *namelist;	/* -N: System.map, kallsyms text or vmlinux */
+	const char *btf;	/* --btf: raw BTF or ELF with .BTF */
+	FILE *explain;		/* teaching trace; NULL for none */
+	int capture;		/* record pages, symbols and types (kcapture) */
+};
+
+/* One symbol as the namelist gave it and as it is in the running kernel. */
+struct sym_info {
+	const char *name;
+	uint64_t addr;		/* runtime address (slide applied) */
+	uint64_t nladdr;	/* address in the namelist */
+	char type;		/* nm(1) type letter */
+	const char *module;	/* NULL for the core kernel */
+	const char *origin;	/* file it came from */
+};
+
+/*
+ * The /proc/loadavg line.  centi[] is each average in hundredths, rounded
+ * as /proc/loadavg rounds; avenrun[] is the kernel's raw fixed point
+ * (FSHIFT 11) when read from memory.  Each field is valid when its SYM_LA_
+ * bit is set in have.
+ */
+#define SYM_LA_AVENRUN	0x1
+#define SYM_LA_RUNNING	0x2
+#define SYM_LA_THREADS	0x4
+#define SYM_LA_LASTPID	0x8
+struct sym_loadavg {
+	unsigned long centi[3];
+	unsigned long avenrun[3];
+	unsigned long running;
+	int threads;
+	int lastpid;
+	unsigned have;
+};
+
+/* Uptime and the kernel's own wall clock at the moment it was read. */
+struct sym_uptime {
+	double uptime;		/* seconds since boot, as /proc/uptime */
+	double now;		/* the kernel's wall clock (dead kernels) */
+	int live;		/* 1: the running kernel; now is the caller's */
+};
+
+sym_t *sym_open(const struct sym_opts *opts, char *errbuf);
+void sym_close(sym_t *h);
+const char *sym_geterr(const sym_t *h);
+
+enum sym_source sym_source(const sym_t *h);
+const char *sym_source_name(enum sym_source src);
+int sym_source_parse(const char *name, enum sym_source *src);
+const char *sym_memfile(const sym_t *h);
+/* Why each source tried before the one in use was refused, one per line. */
+const char *sym_refusals(const sym_t *h);
+int64_t sym_kaslr_slide(const sym_t *h);
+const char *sym_release(const sym_t *h);
+
+int sym_lookup(sym_t *h, const char *name, struct sym_info *out);
+int sym_addr2sym(sym_t *h, uint64_t addr, struct sym_info *out,
+    uint64_t *offset);
+/* The .ko file of a loaded module (libkmod). */
+int sym_module_path(sym_t *h, const char *module, char *buf, size_t len);
+/* Read exactly len bytes at a kernel virtual address; -1 and an error. */
+int sym_read(sym_t *h, uint64_t addr, void *buf, size_t len);
+
+int sym_loadavg(sym_t *h, struct sym_loadavg *la);
+int sym_uptime(sym_t *h, struct sym_uptime *up);
+/* One avenrun value in hundredths, rounded as /proc/loadavg rounds. */
+unsigned long sym_avenrun_centi(unsigned long avenrun);
+/* The /proc/loadavg line for la, without newline; -1 if it won't fit. */
+int sym_loadavg_line(const struct sym_loadavg *la, char *buf, size_t len);
+
+/* Kernel memory first, then /proc: a drop-in for getloadavg(3). */
+int sym_getloadavg(double loadavg[], int nelem);
+
+/* compat: the /proc readers the fallback uses. */
+int sym_proc_loadavg(struct sym_loadavg *la, char *errbuf);
+int sym_proc_uptime(struct sym_uptime *up, char *errbuf);
+
+/* kcapture: write what this session read as a fixture directory. */
+int sym_capture_write(sym_t *h, const char *dir);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

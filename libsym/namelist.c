@@ -1,0 +1,333 @@
+/*
+ * The namelist: which file names the kernel's symbols (BSD -N), where
+ * distributions keep one for the running release, the KASLR slide between
+ * it and the kernel in memory, and the check that the two belong together.
+ * Loaded on the first lookup, so tools reading /proc never pay for it.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sym_private.h"
+
+#define KALLSYMS "/proc/kallsyms"
+
+/* Where Debian and others put a namelist for release R, best first. */
+static const struct { const char *pre, *post; } candidates[] = {
+	{ "/boot/System.map-", "" },
+	{ "/usr/lib/debug/boot/vmlinux-", "" },
+	{ "/usr/lib/debug/lib/modules/", "/vmlinux" },
+	{ "/lib/modules/", "/build/vmlinux" },
+};
+
+static int
+choose_namelist(sym_t *h, char *path, size_t len)
+{
+	const char *placeholder = NULL;
+	static char ph[4096];
+	size_t i;
+
+	if (h->nlopt != NULL) {
+		snprintf(path, len, "%s", h->nlopt);
+		if (_nl_map_is_placeholder(path)) {
+			_sym_err(h, "%s: Debian's placeholder System.map: the real "
+			    "one is in the linux-image-%s-dbg package", path,
+			    h->release[0] ? h->release : "RELEASE");
+			return -1;
+		}
+		return 0;
+	}
+	for (i = 0; h->release[0] && i < sizeof(candidates) /
+	    sizeof(candidates[0]); i++) {
+		snprintf(path, len, "%s%s%s", candidates[i].pre, h->release,
+		    candidates[i].post);
+		if (access(path, R_OK) == -1)
+			continue;
+		if (_nl_map_is_placeholder(path)) {
+			_sym_explain(h, "%s is Debian's 83-byte placeholder, "
+			    "skipped", path);
+			snprintf(ph, sizeof(ph), "%s", path);
+			placeholder = ph;
+			continue;
+		}
+		_sym_explain(h, "namelist for release %s: %s", h->release, path);
+		return 0;
+	}
+	if (h->live) {
+		snprintf(path, len, KALLSYMS);
+		_sym_explain(h, "no namelist file for %s: using %s, the "
+		    "running kernel's own symbol table", h->release, path);
+		return 0;
+	}
+	if (placeholder != NULL)
+		_sym_err(h, "%s: Debian's placeholder System.map: the real one "
+		    "is in the linux-image-%s-dbg package (or give -N)",
+		    placeholder, h->release);
+	else
+		_sym_err(h, "%s: no namelist found for release %s: give one "
+		    "with -N", h->memfile, h->release[0] ? h->release : "?");
+	return -1;
+}
+
+/* The _text line of /proc/kallsyms: the live kernel's runtime base. */
+static int
+kallsyms_text(uint64_t *addr)
+{
+	char line[SYM_MAX_LINE];
+	uint64_t a;
+	char type, name[128];
+	FILE *fp;
+	int rc = -1;
+
+	if ((fp = fopen(KALLSYMS, "re")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		if (sscanf(line, "%" SCNx64 " %c %127s", &a, &type, name) != 3)
+			continue;
+		if (strcmp(name, "_text") == 0) {
+			*addr = a;
+			rc = a != 0 ? 0 : -1;
+			break;
+		}
+	}
+	fclose(fp);
+	return rc;
+}
+
+/*
+ * KASLR moves the kernel image by one offset.  A kernel that was dumped
+ * says it in VMCOREINFO (KERNELOFFSET, hex without 0x, since 4.8 on
+ * x86-64); a live one shows it as _text in /proc/kallsyms.
+ */
+static int
+find_slide(sym_t *h)
+{
+	const struct sym_ent *text;
+	uint64_t off, live;
+
+	h->slide = 0;
+	h->slide_known = 1;
+	if (h->nlruntime) {
+		_sym_explain(h, "%s holds runtime addresses: no KASLR slide "
+		    "to add", h->nlpath);
+		return 0;
+	}
+	if (h->vmcoreinfo != NULL && _vmci_u64(h->vmcoreinfo,
+	    h->vmcoreinfo_len, "KERNELOFFSET", 16, &off) == 0) {
+		h->slide = (int64_t)off;
+		_sym_explain(h, "KASLR slide 0x%llx from VMCOREINFO KERNELOFFSET "
+		    "(the 1980s kernel was always where /vmunix said)",
+		    (unsigned long long)off);
+		return 0;
+	}
+	text = _symtab_find(h->syms, "_text");
+	if (h->live && text != NULL && kallsyms_text(&live) == 0) {
+		h->slide = (int64_t)(live - text->addr);
+		_sym_explain(h, "KASLR slide 0x%llx: _text is 0x%llx in %s and "
+		    "0x%llx in the namelist", (unsigned long long)h->slide,
+		    (unsigned long long)live, KALLSYMS,
+		    (unsigned long long)text->addr);
+		return 0;
+	}
+	h->slide_known = 0;
+	_sym_explain(h, "no KERNELOFFSET and no readable kallsyms: assuming "
+	    "the kernel was not moved (no KASLR)");
+	return 0;
+}
+
+/* kptr_restrict shows non-root readers zeros for every address. */
+static int
+check_kallsyms_visible(sym_t *h)
+{
+	const struct sym_ent *e = _symtab_find(h->syms, "_text");
+
+	if (e != NULL && e->addr == 0) {
+		_sym_err(h, "%s: all addresses read as zero: kptr_restrict "
+		    "hides them (needs root or CAP_SYSLOG)", h->nlpath);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A namelist from another build points into the wrong bytes.  Read
+ * linux_banner where the namelist says it is and insist on
+ * "Linux version RELEASE ".
+ */
+static int
+verify_banner(sym_t *h)
+{
+	const struct sym_ent *e;
+	char banner[128], want[96];
+	uint64_t addr;
+
+	if (h->mops == NULL)
+		return 0;
+	if ((e = _symtab_find(h->syms, "linux_banner")) == NULL) {
+		_sym_explain(h, "%s has no linux_banner: cannot check that it "
+		    "matches the kernel", h->nlpath);
+		return 0;
+	}
+	if (h->cap != NULL)
+		_cap_symbol(h, e);
+	addr = e->addr >= SYM_START_KERNEL_MAP && !h->nlruntime ?
+	    e->addr + (uint64_t)h->slide : e->addr;
+	memset(banner, 0, sizeof(banner));
+	if (sym_read(h, addr, banner, sizeof(banner) - 1) == -1) {
+		_sym_err(h, "%s does not match the kernel in %s: linux_banner "
+		    "at 0x%llx is not readable", h->nlpath, h->memfile,
+		    (unsigned long long)addr);
+		return -1;
+	}
+	snprintf(want, sizeof(want), "Linux version %s ", h->release);
+	if (strncmp(banner, want, strlen(h->release[0] ? want :
+	    "Linux version ")) != 0) {
+		banner[strcspn(banner, "\n")] = '\0';
+		_sym_err(h, "%s does not match the kernel in %s: linux_banner "
+		    "at 0x%llx reads \"%.40s\", expected \"%s\"", h->nlpath,
+		    h->memfile, (unsigned long long)addr, banner, want);
+		return -1;
+	}
+	_sym_explain(h, "linux_banner at 0x%llx reads \"%.60s\": the namelist "
+	    "matches", (unsigned long long)addr, banner);
+	return 0;
+}
+
+/* A vmlinux and a dump both carrying a build-id must carry the same one. */
+static int
+verify_build_id(sym_t *h)
+{
+	char nl[128], mem[128];
+
+	if (h->vmcoreinfo == NULL || !_nl_is_elf(h->nlpath) ||
+	    _vmci_get(h->vmcoreinfo, h->vmcoreinfo_len, "BUILD-ID", mem,
+	    sizeof(mem)) == -1 ||
+	    _nl_elf_build_id(h, h->nlpath, nl, sizeof(nl)) == -1)
+		return 0;
+	if (strcmp(nl, mem) != 0) {
+		_sym_err(h, "%s does not match the kernel in %s: build-id %s, "
+		    "the kernel's is %s", h->nlpath, h->memfile, nl, mem);
+		return -1;
+	}
+	_sym_explain(h, "build-id %s matches VMCOREINFO", nl);
+	return 0;
+}
+
+int
+_sym_load_namelist(sym_t *h)
+{
+	char path[4096];
+	int rc;
+
+	if (h->syms != NULL)
+		return 0;
+	if (choose_namelist(h, path, sizeof(path)) == -1)
+		return -1;
+	if ((h->syms = _symtab_new()) == NULL ||
+	    (h->nlpath = strdup(path)) == NULL) {
+		_sym_err(h, "out of memory");
+		goto fail;
+	}
+	h->nlruntime = strcmp(path, KALLSYMS) == 0;
+	if (_nl_is_elf(path))
+		rc = _nl_elf_load(h, h->syms, path);
+	else
+		rc = _nl_map_load(h, h->syms, path);
+	if (rc == -1)
+		goto fail;
+	_sym_explain(h, "nlist: %zu symbols from %s", _symtab_count(h->syms),
+	    path);
+	if ((h->nlruntime && check_kallsyms_visible(h) == -1) ||
+	    find_slide(h) == -1 || verify_build_id(h) == -1 ||
+	    verify_banner(h) == -1)
+		goto fail;
+	return 0;
+fail:
+	_symtab_free(h->syms);
+	h->syms = NULL;
+	free(h->nlpath);
+	h->nlpath = NULL;
+	return -1;
+}
+
+static void
+fill_info(sym_t *h, const struct sym_ent *e, struct sym_info *out)
+{
+	out->name = e->name;
+	out->nladdr = e->addr;
+	out->addr = e->addr;
+	/* Only the image moves: per-CPU symbols are offsets, modules and
+	 * kallsyms entries are already runtime addresses. */
+	if (!h->nlruntime && e->module == NULL &&
+	    e->addr >= SYM_START_KERNEL_MAP)
+		out->addr = e->addr + (uint64_t)h->slide;
+	out->type = e->type;
+	out->module = e->module;
+	out->origin = e->origin;
+}
+
+int
+sym_lookup(sym_t *h, const char *name, struct sym_info *out)
+{
+	const struct sym_ent *e;
+
+	if (_sym_load_namelist(h) == -1)
+		return -1;
+	if ((e = _symtab_find(h->syms, name)) == NULL) {
+		if (h->nlruntime)
+			_sym_err(h, "%s: not in %s (data symbols need "
+			    "CONFIG_KALLSYMS_ALL)", name, h->nlpath);
+		else
+			_sym_err(h, "%s: not in %s", name, h->nlpath);
+		return -1;
+	}
+	if (h->cap != NULL)
+		_cap_symbol(h, e);
+	fill_info(h, e, out);
+	_sym_explain(h, "nlist: %s = 0x%llx (%c, %s%s%s)", name,
+	    (unsigned long long)out->addr, out->type, out->origin,
+	    out->module ? " module " : "", out->module ? out->module : "");
+	return 0;
+}
+
+int
+sym_addr2sym(sym_t *h, uint64_t addr, struct sym_info *out, uint64_t *offset)
+{
+	const struct sym_ent *e;
+	uint64_t nl = addr;
+
+	if (_sym_load_namelist(h) == -1)
+		return -1;
+	if (!h->nlruntime && addr >= SYM_START_KERNEL_MAP + (uint64_t)h->slide)
+		nl = addr - (uint64_t)h->slide;
+	if ((e = _symtab_nearest(h->syms, nl)) == NULL) {
+		_sym_err(h, "0x%llx: below every symbol in %s",
+		    (unsigned long long)addr, h->nlpath);
+		return -1;
+	}
+	fill_info(h, e, out);
+	*offset = addr - out->addr;
+	return 0;
+}
+
+int
+_sym_addr(sym_t *h, const char *name, uint64_t *addr)
+{
+	struct sym_info si;
+
+	if (sym_lookup(h, name, &si) == -1)
+		return -1;
+	*addr = si.addr;
+	return 0;
+}
+
+int
+sym_module_path(sym_t *h, const char *module, char *buf, size_t len)
+{
+	return _nl_kmod_path(h, module, buf, len);
+}

@@ -1,0 +1,188 @@
+/*
+ * libsym internals: the handle, the error and explain helpers, and the
+ * interfaces between the library's pieces.  Not installed.
+ */
+#ifndef SYM_PRIVATE_H
+#define SYM_PRIVATE_H
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "libsym.h"
+
+#define SYM_PAGE_SIZE		4096ULL
+#define SYM_PAGE_MASK		(~(SYM_PAGE_SIZE - 1))
+/* x86-64 __START_KERNEL_map: the kernel image lives above it, and only
+ * addresses there move with the KASLR slide (per-CPU symbols are offsets). */
+#define SYM_START_KERNEL_MAP	0xffffffff80000000ULL
+/* Lowest canonical kernel address with 5-level paging (4-level: ffff8000...) */
+#define SYM_KERNEL_MIN		0xff00000000000000ULL
+
+/* Bounds for hostile input. */
+#define SYM_MAX_LINE		4096
+#define SYM_MAX_SYMBOLS		(4U << 20)
+#define SYM_MAX_SEGMENTS	65536
+#define SYM_MAX_VMCOREINFO	(64U << 10)
+
+/* ---- memory sources: one small table of operations each ---- */
+struct sym_memops {
+	const char *name;		/* "/dev/kmem", "/proc/kcore", ... */
+	enum sym_source src;
+	/* open path; on failure set the error and errno, return -1 */
+	int (*open)(sym_t *h, const char *path);
+	/* exactly len bytes at addr, or -1 with the error naming addr */
+	int (*read)(sym_t *h, uint64_t addr, void *buf, size_t len);
+	void (*close)(sym_t *h);
+};
+
+extern const struct sym_memops _sym_kmem_ops;
+extern const struct sym_memops _sym_kcore_ops;
+extern const struct sym_memops _sym_core_ops;
+extern const struct sym_memops _sym_devmem_ops;
+
+/* ---- the symbol table: name -> entry in O(1), address -> nearest ---- */
+struct sym_ent {
+	const char *name;
+	uint64_t addr;			/* as the namelist gives it */
+	char type;
+	const char *module;		/* NULL: core kernel */
+	const char *origin;		/* file the entry came from */
+};
+
+struct symtab;
+struct symtab *_symtab_new(void);
+void _symtab_free(struct symtab *t);
+/* Copies the strings.  A duplicate name keeps the first core entry. */
+int _symtab_add(struct symtab *t, const char *name, uint64_t addr,
+    char type, const char *module, const char *origin);
+const struct sym_ent *_symtab_find(const struct symtab *t, const char *name);
+/* Nearest entry at or below addr, NULL if none. */
+const struct sym_ent *_symtab_nearest(struct symtab *t, uint64_t addr);
+size_t _symtab_count(const struct symtab *t);
+
+/* ---- namelist parsers (return 0, or -1 with the error set) ---- */
+/* "ADDR TYPE NAME [MODULE]" lines: System.map and /proc/kallsyms. */
+int _nl_map_load(sym_t *h, struct symtab *t, const char *path);
+int _nl_map_parse(sym_t *h, struct symtab *t, FILE *fp, const char *path);
+/* Detects Debian's placeholder System.map; 1 if it is one. */
+int _nl_map_is_placeholder(const char *path);
+/* A vmlinux's .symtab through libelf. */
+int _nl_elf_load(sym_t *h, struct symtab *t, const char *path);
+int _nl_is_elf(const char *path);
+/* GNU build-id of an ELF file as lowercase hex; -1 if none. */
+int _nl_elf_build_id(sym_t *h, const char *path, char *hex, size_t len);
+/* Loaded modules through libkmod: path of NAME's .ko, or -1. */
+int _nl_kmod_path(sym_t *h, const char *module, char *path, size_t len);
+
+/* ---- VMCOREINFO text ("KEY=VALUE\n" lines) ---- */
+/* Copies the value of key into buf; -1 if absent or too long. */
+int _vmci_get(const char *text, size_t len, const char *key, char *buf,
+    size_t buflen);
+/* Parses the value as an unsigned number in base (16 or 10). */
+int _vmci_u64(const char *text, size_t len, const char *key, int base,
+    uint64_t *out);
+/* NUMBER(x) is printed signed: phys_base may be negative. */
+int _vmci_s64(const char *text, size_t len, const char *key, int64_t *out);
+
+/* ---- ELF core files (kcore and dumps) ---- */
+struct sym_seg {
+	uint64_t vaddr;
+	uint64_t paddr;
+	uint64_t offset;
+	uint64_t filesz;
+	uint64_t memsz;
+};
+struct elfcore {
+	int fd;
+	int regular;			/* a file: segments must fit its size */
+	uint64_t fsize;
+	struct sym_seg *segs;		/* sorted by vaddr, non-overlapping */
+	size_t nsegs;
+	char *vmcoreinfo;		/* NUL-terminated copy, or NULL */
+	size_t vmcoreinfo_len;
+};
+/* Reads the program headers and notes of an open ELF core. */
+int _elfcore_open(sym_t *h, struct elfcore *c, int fd, const char *path);
+int _elfcore_read(sym_t *h, const struct elfcore *c, uint64_t addr,
+    void *buf, size_t len, const char *path);
+void _elfcore_close(struct elfcore *c);
+
+/* ---- types from BTF ---- */
+struct sym_member {
+	uint64_t offset;		/* bytes from the start of the struct */
+	uint64_t size;			/* bytes */
+};
+/* member may be a path "a.b.c"; anonymous members are looked through. */
+int _sym_member(sym_t *h, const char *type, const char *member,
+    struct sym_member *m);
+/* The first member of names[] (NULL-terminated) the struct has. */
+int _sym_member_any(sym_t *h, const char *type, const char *const *names,
+    struct sym_member *m, const char **found);
+int _sym_type_size(sym_t *h, const char *type, uint64_t *size);
+int _sym_type_align(sym_t *h, const char *type, uint64_t *align);
+void _sym_types_free(sym_t *h);
+
+/* ---- capture (kcapture): recorded pages, symbols and types ---- */
+struct capture;
+struct capture *_cap_new(void);
+void _cap_free(struct capture *c);
+int _cap_read(sym_t *h, uint64_t addr, void *buf, size_t len);
+void _cap_symbol(sym_t *h, const struct sym_ent *e);
+void _cap_member(sym_t *h, const char *type, const char *member,
+    uint64_t offset, uint64_t size, const char *subtype);
+void _cap_type(sym_t *h, const char *type, uint64_t size, uint64_t align);
+
+/* ---- the handle ---- */
+struct sym_handle {
+	char errbuf[SYM_ERRSIZE];
+	FILE *explain;
+	enum sym_source src;		/* the source in use */
+	const struct sym_memops *mops;
+	void *mpriv;			/* the source's own state */
+	char *memfile;			/* the file the source opened */
+	char refusals[1024];
+
+	char *nlopt;			/* -N as given */
+	char *btfopt;			/* --btf as given */
+	struct symtab *syms;		/* loaded on first lookup */
+	char *nlpath;			/* the namelist in use */
+	int nlruntime;			/* namelist holds runtime addresses */
+	int64_t slide;
+	int slide_known;
+	int verified;			/* linux_banner checked */
+
+	const char *vmcoreinfo;		/* from the source, if it has one */
+	size_t vmcoreinfo_len;
+	char release[65];		/* the kernel being read */
+	int live;			/* the running kernel */
+
+	void *btf;			/* struct btf *, loaded on first use */
+	char *btfpath;
+	struct capture *cap;
+	int in_capture;			/* inside a capture read: don't recurse */
+};
+
+/* Error helpers, as libkvm's _kvm_err and _kvm_syserr. */
+void _sym_err(sym_t *h, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void _sym_syserr(sym_t *h, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* The teaching trace: one step per call, on opts->explain. */
+void _sym_explain(sym_t *h, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void _sym_explain_bytes(sym_t *h, uint64_t addr, const void *buf,
+    size_t len);
+/* A handle for internal use and unit tests: no source opened. */
+sym_t *_sym_new(FILE *explain);
+int _sym_load_namelist(sym_t *h);
+/* Read a kernel unsigned long / u32 / int at addr. */
+int _sym_read_ulong(sym_t *h, uint64_t addr, unsigned long *v);
+int _sym_read_u32(sym_t *h, uint64_t addr, uint32_t *v);
+int _sym_read_s64(sym_t *h, uint64_t addr, int64_t *v);
+/* Runtime address of name, or -1 with the error set. */
+int _sym_addr(sym_t *h, const char *name, uint64_t *addr);
+/* A pointer read from kernel memory may be followed only if this holds. */
+int _sym_kaddr_ok(uint64_t addr);
+
+#endif

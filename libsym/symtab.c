@@ -1,0 +1,349 @@
+/*
+ * The symbol table: name -> entry through an open-addressing hash, and
+ * address -> nearest entry through an index sorted on first use.
+ *
+ * Names live in an arena owned by the table, so entries stay valid when the
+ * entry array grows; origin and module names repeat for thousands of
+ * entries and are interned once.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sym_private.h"
+
+#define ARENA_CHUNK	(256U << 10)
+
+struct chunk {
+	struct chunk *next;
+	size_t used;
+	size_t size;
+	char data[];
+};
+
+/* A set of strings: interned origin and module names. */
+struct strset {
+	const char **slot;
+	size_t cap;			/* power of two, or 0 */
+	size_t n;
+};
+
+struct byaddr {
+	uint64_t addr;
+	uint32_t idx;			/* into ents: ties keep insertion order */
+};
+
+struct symtab {
+	struct sym_ent *ents;
+	size_t n;
+	size_t cap;
+	uint32_t *hash;			/* index + 1 into ents; 0 is empty */
+	size_t hcap;			/* power of two, or 0 */
+	struct byaddr *sorted;		/* valid when sorted_ok */
+	size_t sortcap;
+	int sorted_ok;
+	struct chunk *arena;
+	struct strset intern;
+};
+
+/* FNV-1a: short keys, no seed needed for a table we fill ourselves. */
+static uint64_t
+strhash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static char *
+arena_strdup(struct symtab *t, const char *s)
+{
+	struct chunk *c = t->arena;
+	size_t len = strlen(s) + 1, size;
+	char *p;
+
+	if (c == NULL || c->size - c->used < len) {
+		size = len > ARENA_CHUNK ? len : ARENA_CHUNK;
+		if ((c = malloc(sizeof(*c) + size)) == NULL)
+			return NULL;
+		c->size = size;
+		c->used = 0;
+		c->next = t->arena;
+		t->arena = c;
+	}
+	p = c->data + c->used;
+	memcpy(p, s, len);
+	c->used += len;
+	return p;
+}
+
+static int
+strset_grow(struct strset *s)
+{
+	size_t ncap = s->cap ? s->cap * 2 : 16, i, j;
+	const char **nslot;
+
+	if ((nslot = calloc(ncap, sizeof(*nslot))) == NULL)
+		return -1;
+	for (i = 0; i < s->cap; i++) {
+		if (s->slot[i] == NULL)
+			continue;
+		j = strhash(s->slot[i]) & (ncap - 1);
+		while (nslot[j] != NULL)
+			j = (j + 1) & (ncap - 1);
+		nslot[j] = s->slot[i];
+	}
+	free(s->slot);
+	s->slot = nslot;
+	s->cap = ncap;
+	return 0;
+}
+
+static const char *
+intern(struct symtab *t, const char *str)
+{
+	struct strset *s = &t->intern;
+	size_t i;
+	char *p;
+
+	if (str == NULL)
+		return NULL;
+	if ((s->n + 1) * 2 > s->cap && strset_grow(s) == -1)
+		return NULL;
+	i = strhash(str) & (s->cap - 1);
+	for (; s->slot[i] != NULL; i = (i + 1) & (s->cap - 1))
+		if (strcmp(s->slot[i], str) == 0)
+			return s->slot[i];
+	if ((p = arena_strdup(t, str)) == NULL)
+		return NULL;
+	s->slot[i] = p;
+	s->n++;
+	return p;
+}
+
+/* The slot holding name, or the empty slot where it would go. */
+static size_t
+hash_slot(const struct symtab *t, const char *name)
+{
+	size_t i = strhash(name) & (t->hcap - 1);
+	uint32_t v;
+
+	while ((v = t->hash[i]) != 0) {
+		if (strcmp(t->ents[v - 1].name, name) == 0)
+			break;
+		i = (i + 1) & (t->hcap - 1);
+	}
+	return i;
+}
+
+static int
+hash_grow(struct symtab *t)
+{
+	size_t ncap = t->hcap ? t->hcap * 2 : 1024, i, j;
+	uint32_t *nhash;
+
+	if ((nhash = calloc(ncap, sizeof(*nhash))) == NULL)
+		return -1;
+	for (i = 0; i < t->n; i++) {
+		j = strhash(t->ents[i].name) & (ncap - 1);
+		while (nhash[j] != 0)
+			j = (j + 1) & (ncap - 1);
+		nhash[j] = (uint32_t)i + 1;
+	}
+	free(t->hash);
+	t->hash = nhash;
+	t->hcap = ncap;
+	return 0;
+}
+
+static int
+ents_grow(struct symtab *t)
+{
+	size_t ncap = t->cap ? t->cap * 2 : 1024;
+	struct sym_ent *n;
+
+	if (ncap > SYM_MAX_SYMBOLS)
+		ncap = SYM_MAX_SYMBOLS;
+	if ((n = realloc(t->ents, ncap * sizeof(*n))) == NULL)
+		return -1;
+	t->ents = n;
+	t->cap = ncap;
+	return 0;
+}
+
+struct symtab *
+_symtab_new(void)
+{
+	return calloc(1, sizeof(struct symtab));
+}
+
+void
+_symtab_free(struct symtab *t)
+{
+	struct chunk *c, *next;
+
+	if (t == NULL)
+		return;
+	for (c = t->arena; c != NULL; c = next) {
+		next = c->next;
+		free(c);
+	}
+	free(t->intern.slot);
+	free(t->ents);
+	free(t->hash);
+	free(t->sorted);
+	free(t);
+}
+
+/*
+ * Errors: EINVAL for an empty name, EOVERFLOW past SYM_MAX_SYMBOLS,
+ * ENOMEM.  A duplicate is not an error.
+ */
+int
+_symtab_add(struct symtab *t, const char *name, uint64_t addr, char type,
+    const char *module, const char *origin)
+{
+	struct sym_ent *e;
+	const char *mod, *org;
+	size_t slot;
+
+	if (name == NULL || *name == '\0') {
+		errno = EINVAL;
+		return -1;
+	}
+	mod = org = NULL;
+	if (t->hcap != 0) {
+		slot = hash_slot(t, name);
+		if (t->hash[slot] != 0) {
+			e = &t->ents[t->hash[slot] - 1];
+			/* A module may reuse a core name; the core's wins. */
+			if (e->module == NULL || module != NULL)
+				return 0;
+			if (origin != NULL && (org = intern(t, origin)) == NULL)
+				goto nomem;
+			e->addr = addr;
+			e->type = type;
+			e->module = NULL;
+			e->origin = org;
+			t->sorted_ok = 0;
+			return 0;
+		}
+	}
+	if (t->n >= SYM_MAX_SYMBOLS) {
+		errno = EOVERFLOW;
+		return -1;
+	}
+	if (t->n == t->cap && ents_grow(t) == -1)
+		goto nomem;
+	if ((t->n + 1) * 2 > t->hcap && hash_grow(t) == -1)
+		goto nomem;
+	if (module != NULL && (mod = intern(t, module)) == NULL)
+		goto nomem;
+	if (origin != NULL && (org = intern(t, origin)) == NULL)
+		goto nomem;
+	e = &t->ents[t->n];
+	if ((e->name = arena_strdup(t, name)) == NULL)
+		goto nomem;
+	e->addr = addr;
+	e->type = type;
+	e->module = mod;
+	e->origin = org;
+	t->hash[hash_slot(t, name)] = (uint32_t)++t->n;
+	t->sorted_ok = 0;
+	return 0;
+nomem:
+	errno = ENOMEM;
+	return -1;
+}
+
+const struct sym_ent *
+_symtab_find(const struct symtab *t, const char *name)
+{
+	uint32_t v;
+
+	if (t->hcap == 0 || name == NULL)
+		return NULL;
+	v = t->hash[hash_slot(t, name)];
+	return v != 0 ? &t->ents[v - 1] : NULL;
+}
+
+static int
+byaddr_cmp(const void *a, const void *b)
+{
+	const struct byaddr *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static int
+sort_index(struct symtab *t)
+{
+	struct byaddr *s;
+	size_t i;
+
+	if (t->sortcap < t->n) {
+		if ((s = realloc(t->sorted, t->n * sizeof(*s))) == NULL)
+			return -1;
+		t->sorted = s;
+		t->sortcap = t->n;
+	}
+	for (i = 0; i < t->n; i++) {
+		t->sorted[i].addr = t->ents[i].addr;
+		t->sorted[i].idx = (uint32_t)i;
+	}
+	qsort(t->sorted, t->n, sizeof(*t->sorted), byaddr_cmp);
+	t->sorted_ok = 1;
+	return 0;
+}
+
+/* Index of the first sorted entry whose address is > addr (or >= it). */
+static size_t
+bound(const struct symtab *t, uint64_t addr, int upper)
+{
+	size_t lo = 0, hi = t->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (t->sorted[mid].addr < addr ||
+		    (upper && t->sorted[mid].addr == addr))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Of several names at one address (_text, _stext), the first added: the
+ * namelist's own order.  Returns NULL also if the index can't be built.
+ */
+const struct sym_ent *
+_symtab_nearest(struct symtab *t, uint64_t addr)
+{
+	size_t i;
+
+	if (t->n == 0 || (!t->sorted_ok && sort_index(t) == -1))
+		return NULL;
+	if ((i = bound(t, addr, 1)) == 0)
+		return NULL;
+	i = bound(t, t->sorted[i - 1].addr, 0);
+	return &t->ents[t->sorted[i].idx];
+}
+
+size_t
+_symtab_count(const struct symtab *t)
+{
+	return t->n;
+}

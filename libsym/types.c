@@ -1,0 +1,258 @@
+/*
+ * Struct layouts from BTF at run time, through libbpf: never a table of
+ * offsets per kernel version.  The BTF comes from --btf, the .BTF section
+ * of a vmlinux namelist, or /sys/kernel/btf/vmlinux for the live kernel.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "sym_private.h"
+
+#define SYS_BTF "/sys/kernel/btf/vmlinux"
+#define MAX_DEPTH 8
+
+static int
+silent(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return 0;
+}
+
+static int
+load_btf(sym_t *h)
+{
+	const char *path;
+	struct btf *btf;
+
+	if (h->btf != NULL)
+		return 0;
+	if (h->btfopt != NULL)
+		path = h->btfopt;
+	else if (h->nlopt != NULL && _nl_is_elf(h->nlopt))
+		path = h->nlopt;
+	else if (h->live)
+		path = SYS_BTF;
+	else {
+		_sym_err(h, "%s: no BTF for this kernel: give one with --btf "
+		    "(raw BTF, or a vmlinux with .BTF)", h->memfile);
+		return -1;
+	}
+	libbpf_set_print(silent);
+	errno = 0;
+	btf = btf__parse(path, NULL);
+	if (btf == NULL) {
+		if (errno == 0)
+			errno = EINVAL;
+		_sym_syserr(h, "%s: cannot load BTF", path);
+		return -1;
+	}
+	if ((h->btfpath = strdup(path)) == NULL) {
+		btf__free(btf);
+		_sym_err(h, "out of memory");
+		return -1;
+	}
+	h->btf = btf;
+	_sym_explain(h, "types: struct layouts from the BTF in %s (%u types); "
+	    "the old tools compiled them in from <sys/proc.h>", path,
+	    btf__type_cnt(btf));
+	return 0;
+}
+
+void
+_sym_types_free(sym_t *h)
+{
+	btf__free(h->btf);
+	h->btf = NULL;
+}
+
+static int
+find_type(sym_t *h, const char *name, __s32 *id)
+{
+	static const int kinds[] = { BTF_KIND_STRUCT, BTF_KIND_UNION,
+	    BTF_KIND_TYPEDEF };
+	size_t i;
+
+	if (load_btf(h) == -1)
+		return -1;
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		*id = btf__find_by_name_kind(h->btf, name, kinds[i]);
+		if (*id > 0)
+			return 0;
+	}
+	_sym_err(h, "%s: no type %s", h->btfpath, name);
+	return -1;
+}
+
+/* Skips typedefs and qualifiers: the type a member really is. */
+static const struct btf_type *
+real_type(const struct btf *btf, __u32 id, __u32 *rid)
+{
+	__s32 r = btf__resolve_type(btf, id);
+
+	if (r < 0)
+		return NULL;
+	*rid = (__u32)r;
+	return btf__type_by_id(btf, *rid);
+}
+
+/*
+ * Finds member name in struct/union id, looking through anonymous
+ * members; *bits is its offset in bits from the start of id.
+ */
+static int
+find_member(const struct btf *btf, __u32 id, const char *name,
+    __u32 *mtype, __u64 *bits, int depth)
+{
+	const struct btf_type *t;
+	const struct btf_member *m;
+	__u32 rid;
+	int i, n;
+
+	if (depth > MAX_DEPTH || (t = real_type(btf, id, &rid)) == NULL ||
+	    !(btf_is_struct(t) || btf_is_union(t)))
+		return -1;
+	m = btf_members(t);
+	n = btf_vlen(t);
+	for (i = 0; i < n; i++, m++) {
+		const char *mn = btf__name_by_offset(btf, m->name_off);
+		__u64 off = btf_member_bit_offset(t, (__u32)i);
+
+		if (mn != NULL && mn[0] != '\0') {
+			if (strcmp(mn, name) == 0) {
+				*mtype = m->type;
+				*bits = off;
+				return btf_member_bitfield_size(t, (__u32)i) ?
+				    -2 : 0;
+			}
+			continue;
+		}
+		if (find_member(btf, m->type, name, mtype, bits,
+		    depth + 1) == 0) {
+			*bits += off;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static const char *
+type_name(const struct btf *btf, __u32 id)
+{
+	const struct btf_type *t;
+	__u32 rid;
+
+	if ((t = real_type(btf, id, &rid)) == NULL)
+		return NULL;
+	if (!(btf_is_struct(t) || btf_is_union(t)) || t->name_off == 0)
+		return NULL;
+	return btf__name_by_offset(btf, t->name_off);
+}
+
+int
+_sym_member(sym_t *h, const char *type, const char *member,
+    struct sym_member *out)
+{
+	char path[256], *comp, *save = NULL;
+	const char *parent = type;
+	__s32 sid;
+	__u32 cur, mtype;
+	__u64 bits, total = 0;
+	__s64 size = 0;
+	int rc;
+
+	if (find_type(h, type, &sid) == -1)
+		return -1;
+	snprintf(path, sizeof(path), "%s", member);
+	cur = (__u32)sid;
+	for (comp = strtok_r(path, ".", &save); comp != NULL;
+	    comp = strtok_r(NULL, ".", &save)) {
+		rc = find_member(h->btf, cur, comp, &mtype, &bits, 0);
+		if (rc != 0 || bits % 8 != 0) {
+			_sym_err(h, "%s: struct %s has no %smember %s",
+			    h->btfpath, parent, rc == -2 ? "non-bitfield " :
+			    "", comp);
+			return -1;
+		}
+		if ((size = btf__resolve_size(h->btf, mtype)) < 0) {
+			_sym_err(h, "%s: %s.%s has no size", h->btfpath, parent,
+			    comp);
+			return -1;
+		}
+		if (h->cap != NULL)
+			_cap_member(h, parent, comp, bits / 8, (uint64_t)size,
+			    type_name(h->btf, mtype));
+		total += bits / 8;
+		cur = mtype;
+		parent = type_name(h->btf, mtype);
+		if (parent == NULL)
+			parent = "(anonymous)";
+	}
+	out->offset = total;
+	out->size = (uint64_t)size;
+	_sym_explain(h, "types: %s.%s is at offset %llu, %llu bytes", type,
+	    member, (unsigned long long)out->offset,
+	    (unsigned long long)out->size);
+	return 0;
+}
+
+int
+_sym_member_any(sym_t *h, const char *type, const char *const *names,
+    struct sym_member *m, const char **found)
+{
+	const char *const *n;
+
+	for (n = names; *n != NULL; n++)
+		if (_sym_member(h, type, *n, m) == 0) {
+			if (found != NULL)
+				*found = *n;
+			return 0;
+		}
+	_sym_err(h, "%s: struct %s has none of the members %s...",
+	    h->btfpath ? h->btfpath : "BTF", type, names[0]);
+	return -1;
+}
+
+int
+_sym_type_size(sym_t *h, const char *type, uint64_t *size)
+{
+	__s32 id;
+	__s64 sz;
+	int al;
+
+	if (find_type(h, type, &id) == -1)
+		return -1;
+	if ((sz = btf__resolve_size(h->btf, (__u32)id)) < 0 ||
+	    (al = btf__align_of(h->btf, (__u32)id)) <= 0) {
+		_sym_err(h, "%s: type %s has no size", h->btfpath, type);
+		return -1;
+	}
+	*size = (uint64_t)sz;
+	if (h->cap != NULL)
+		_cap_type(h, type, (uint64_t)sz, (uint64_t)al);
+	return 0;
+}
+
+int
+_sym_type_align(sym_t *h, const char *type, uint64_t *align)
+{
+	__s32 id;
+	int al;
+
+	if (find_type(h, type, &id) == -1)
+		return -1;
+	if ((al = btf__align_of(h->btf, (__u32)id)) <= 0) {
+		_sym_err(h, "%s: type %s has no alignment", h->btfpath, type);
+		return -1;
+	}
+	*align = (uint64_t)al;
+	if (h->cap != NULL) {
+		__s64 sz = btf__resolve_size(h->btf, (__u32)id);
+		_cap_type(h, type, sz > 0 ? (uint64_t)sz : 0, *align);
+	}
+	return 0;
+}
