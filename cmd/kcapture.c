@@ -113,34 +113,39 @@ struct truth {
 };
 
 /*
- * One attempt: /proc before, the tools' queries, procps, /proc after.
- * It counts only if the 5 s load window and the wall-clock second did not
- * change in between, so the recorded truth is the fixture's moment.
+ * One attempt: the symbols are loaded first (parsing kallsyms is slow);
+ * then /proc, the tools' queries, /proc again and procps uptime.  It
+ * counts only if the 5 s load window did not move and the kernel's clock,
+ * the reads and procps's clock line all fell in one second, so the
+ * recorded truth is the fixture's moment.
  */
 static sym_t *
 attempt(struct common *co, struct truth *t)
 {
 	struct sym_uptime up;
 	struct sym_loadavg la;
-	char before[128];
+	struct sym_info si;
+	char before[128], after[128];
 	time_t t0, t1;
 	sym_t *h;
 
-	slurp("/proc/loadavg", before, sizeof(before));
-	t0 = time(NULL);
 	h = common_open(co);
 	if (sym_source(h) == SYM_SRC_PROC)
 		errx(1, "no kernel memory to capture: %s", sym_refusals(h));
+	if (sym_lookup(h, "avenrun", &si) == -1)
+		errx(1, "%s", sym_geterr(h));
+	slurp("/proc/loadavg", before, sizeof(before));
+	t0 = time(NULL);
 	if (sym_uptime(h, &up) == -1 || sym_loadavg(h, &la) == -1)
 		errx(1, "%s", sym_geterr(h));
+	slurp("/proc/loadavg", t->loadavg, sizeof(t->loadavg));
 	slurp("/proc/uptime", t->uptime, sizeof(t->uptime));
 	run("uptime", t->up, sizeof(t->up));
+	t1 = time(NULL);
 	run("uptime -p", t->up_p, sizeof(t->up_p));
 	run("uptime -s", t->up_s, sizeof(t->up_s));
-	slurp("/proc/loadavg", t->loadavg, sizeof(t->loadavg));
-	t1 = time(NULL);
-	if (t0 == t1 && t0 == (time_t)up.now &&
-	    same_loads(before, t->loadavg))
+	slurp("/proc/loadavg", after, sizeof(after));
+	if (t0 == t1 && t0 == (time_t)up.now && same_loads(before, after))
 		return h;
 	sym_close(h);
 	return NULL;

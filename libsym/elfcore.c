@@ -109,11 +109,32 @@ past:
 	return -1;
 }
 
+/* The header's count; past 0xfffe it is in section 0's sh_info. */
+static int
+claimed_phnum(sym_t *h, Elf *elf, const GElf_Ehdr *eh, size_t *phnum,
+    const char *path)
+{
+	GElf_Shdr sh0;
+	Elf_Scn *scn;
+
+	*phnum = eh->e_phnum;
+	if (eh->e_phnum != PN_XNUM || eh->e_shoff == 0)
+		return 0;
+	if ((scn = elf_getscn(elf, 0)) == NULL ||
+	    gelf_getshdr(scn, &sh0) == NULL) {
+		_sym_err(h, "%s: section 0: %s", path, elf_errmsg(-1));
+		return -1;
+	}
+	*phnum = sh0.sh_info;
+	return 0;
+}
+
 static int
 check_ehdr(sym_t *h, Elf *elf, const struct elfcore *c, const char *path,
     size_t *phnum)
 {
 	GElf_Ehdr eh;
+	size_t n;
 
 	if (gelf_getehdr(elf, &eh) == NULL) {
 		_sym_err(h, "%s: %s", path, elf_errmsg(-1));
@@ -134,17 +155,20 @@ check_ehdr(sym_t *h, Elf *elf, const struct elfcore *c, const char *path,
 		    (unsigned)eh.e_phentsize, sizeof(Elf64_Phdr));
 		return -1;
 	}
-	if (elf_getphdrnum(elf, phnum) == -1) {
-		_sym_err(h, "%s: %s", path, elf_errmsg(-1));
+	if (claimed_phnum(h, elf, &eh, phnum, path) == -1)
 		return -1;
-	}
 	if (*phnum == 0 || *phnum > SYM_MAX_SEGMENTS) {
 		_sym_err(h, "%s: %zu program headers (limit %d)", path,
 		    *phnum, SYM_MAX_SEGMENTS);
 		return -1;
 	}
-	if (c->regular && (eh.e_phoff > c->fsize ||
-	    *phnum > (c->fsize - eh.e_phoff) / sizeof(Elf64_Phdr))) {
+	if (elf_getphdrnum(elf, &n) == -1) {
+		_sym_err(h, "%s: %s", path, elf_errmsg(-1));
+		return -1;
+	}
+	/* libelf quietly counts only the headers that fit in the file. */
+	if (n != *phnum || (c->regular && (eh.e_phoff > c->fsize ||
+	    *phnum > (c->fsize - eh.e_phoff) / sizeof(Elf64_Phdr)))) {
 		_sym_err(h, "%s: program headers extend past the end of the "
 		    "file", path);
 		return -1;

@@ -84,7 +84,7 @@ enum sym_source sym_source(const sym_t *h);
 const char *sym_source_name(enum sym_source src);
 int sym_source_parse(const char *name, enum sym_source *src);
 const char *sym_memfile(const sym_t *h);
-/* Why each source tried before the one in use was refused, one per line. */
+/* Why each source tried before the one in use was refused, "; "-separated. */
 const char *sym_refusals(const sym_t *h);
 int64_t sym_kaslr_slide(const sym_t *h);
 const char *sym_release(const sym_t *h);
@@ -104,7 +104,8 @@ unsigned long sym_avenrun_centi(unsigned long avenrun);
 /* The /proc/loadavg line for la, without newline; -1 if it won't fit. */
 int sym_loadavg_line(const struct sym_loadavg *la, char *buf, size_t len);
 
-/* Kernel memory first, then /proc: a drop-in for getloadavg(3). */
+/* Kernel memory first, then sysinfo(2): a drop-in for getloadavg(3),
+ * unrounded avenrun / FIXED_1 as glibc and BSD return it. */
 int sym_getloadavg(double loadavg[], int nelem);
 
 /* compat: the /proc readers the fallback uses. */

@@ -58,12 +58,15 @@ read_avenrun(sym_t *h, struct sym_loadavg *la)
 	    sym_read(h, addr, la->avenrun, sizeof(la->avenrun)) == -1)
 		return -1;
 	for (i = 0; i < 3; i++) {
+		unsigned long x = la->avenrun[i] + FIXED_1 / 200;
+
 		la->centi[i] = sym_avenrun_centi(la->avenrun[i]);
-		_sym_explain(h, "avenrun[%d] = %lu: fixed point with FSHIFT %d, "
-		    "(%lu + %lu) >> %d = %lu, hundredths %lu -> %lu.%02lu", i,
-		    la->avenrun[i], FSHIFT, la->avenrun[i], FIXED_1 / 200,
-		    FSHIFT, la->centi[i] / 100, la->centi[i] % 100,
-		    la->centi[i] / 100, la->centi[i] % 100);
+		_sym_explain(h, "avenrun[%d] = %lu, fixed point with FSHIFT %d "
+		    "(the old FSCALE): + FIXED_1/200 = %lu; int %lu >> %d = %lu; "
+		    "frac ((%lu & %lu) * 100) >> %d = %lu; -> %lu.%02lu", i,
+		    la->avenrun[i], FSHIFT, x, x, FSHIFT, LOAD_INT(x), x,
+		    FIXED_1 - 1, FSHIFT, LOAD_FRAC(x), la->centi[i] / 100,
+		    la->centi[i] % 100);
 	}
 	la->have |= SYM_LA_AVENRUN;
 	return 0;

@@ -80,7 +80,7 @@ add_refusal(sym_t *h)
 	size_t n = strlen(h->refusals);
 
 	snprintf(h->refusals + n, sizeof(h->refusals) - n, "%s%s",
-	    n ? "\n" : "", h->errbuf);
+	    n ? "; " : "", h->errbuf);
 }
 
 /* Opens one source; on failure its reason is kept among the refusals. */

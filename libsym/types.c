@@ -46,9 +46,13 @@ load_btf(sym_t *h)
 	errno = 0;
 	btf = btf__parse(path, NULL);
 	if (btf == NULL) {
-		if (errno == 0)
-			errno = EINVAL;
-		_sym_syserr(h, "%s: cannot load BTF", path);
+		char why[128];
+
+		/* libbpf has errnos of its own (bad magic, bad format...) */
+		if (libbpf_strerror(errno ? errno : EINVAL, why,
+		    sizeof(why)) != 0)
+			snprintf(why, sizeof(why), "errno %d", errno);
+		_sym_err(h, "%s: cannot load BTF: %s", path, why);
 		return -1;
 	}
 	if ((h->btfpath = strdup(path)) == NULL) {

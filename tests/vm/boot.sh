@@ -11,7 +11,7 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-initrd= timeout=120 outdir=$here/out
+initrd='' timeout=120 outdir=$here/out
 while getopts i:t:o: opt; do
     case $opt in
         i) initrd=$OPTARG ;;
@@ -21,7 +21,10 @@ while getopts i:t:o: opt; do
     esac
 done
 shift $((OPTIND - 1))
-[ -n "$initrd" ] && [ -f "$initrd" ] || { echo "boot.sh: need -i INITRD (an existing file)" >&2; exit 2; }
+if [ -z "$initrd" ] || [ ! -f "$initrd" ]; then
+    echo "boot.sh: need -i INITRD (an existing file)" >&2
+    exit 2
+fi
 
 vmlinuz=$("$here/fetch-kernel.sh")
 mkdir -p "$outdir"

@@ -1,5 +1,5 @@
 # Helpers for guest test scripts (sourced by /guest.sh inside the VM).
-# POSIX sh as run by busybox ash.
+# POSIX sh; in the guest /bin/sh is dash (see mkinitramfs.sh).
 #
 # Checks print one line each, which run-tests.sh parses from the console:
 #   ok NAME

@@ -43,6 +43,7 @@ vm_boot_filtered() {
     # The status goes through a file: a pipeline only reports its last command.
     { _rc=0; "$here/boot.sh" -i "$1" -t "$2" -o "$3" 2>&1 || _rc=$?; echo "$_rc" > "$3.rc"; } |
         vm_console_filter
+    # shellcheck disable=SC2034 # read by the caller
     vm_boot_rc=$(cat "$3.rc" 2>/dev/null || echo 1)
     rm -f "$3.rc"
 }

@@ -87,7 +87,7 @@ for d in usr/local/bin usr/local/sbin; do
     [ -d "$staging/$d" ] || continue
     mkdir -p "$root/$d"
     for f in "$staging/$d"/*; do
-        [ -f "$f" ] && [ -x "$f" ] || continue
+        if [ ! -f "$f" ] || [ ! -x "$f" ]; then continue; fi
         cp -L "$f" "$root/$d/"
         found_tools=$((found_tools + 1))
     done

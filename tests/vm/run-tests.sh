@@ -18,11 +18,11 @@ keep=${KMEMSTAT_VM_KEEP:-0}
 trap '[ "$keep" = 1 ] || rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 
-"$here/fetch-kernel.sh" > /dev/null
-staging=$(vm_stage "$tmp")
+vmlinuz=$("$here/fetch-kernel.sh")
+staging=$(vm_stage "$tmp") || { keep=1; exit 1; }
 "$here/mkinitramfs.sh" "$staging" "$tmp/initrd.cpio.gz" "${KMEMSTAT_VM_GUEST:-$here/guest-tests.sh}" > /dev/null
 
-echo "# booting $(basename "$(ls "${KMEMSTAT_VM_CACHE:-$here/.cache}"/*/boot/vmlinuz-* | head -n1)") under QEMU TCG"
+echo "# booting $(basename "$vmlinuz") under QEMU TCG"
 vm_boot_filtered "$tmp/initrd.cpio.gz" "${KMEMSTAT_VM_TIMEOUT:-180}" "$tmp/out"
 vm_tally "$tmp/out/console.log" "$vm_boot_rc"
 

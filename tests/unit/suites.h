@@ -1,0 +1,15 @@
+/* One Check suite per test file; main.c runs them all. */
+#ifndef TU_SUITES_H
+#define TU_SUITES_H
+
+#include <check.h>
+
+Suite *suite_symtab(void);
+Suite *suite_nl_map(void);
+Suite *suite_nl_elf(void);
+Suite *suite_vmcoreinfo(void);
+Suite *suite_elfcore(void);
+Suite *suite_fixedpoint(void);
+Suite *suite_compat(void);
+
+#endif
