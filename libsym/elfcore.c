@@ -43,6 +43,17 @@ etype_name(unsigned type)
 	return type < 5 ? names[type] : "unknown type";
 }
 
+static void
+core_free(struct elfcore *c)
+{
+	free(c->segs);
+	free(c->vmcoreinfo);
+	c->segs = NULL;
+	c->nsegs = 0;
+	c->vmcoreinfo = NULL;
+	c->vmcoreinfo_len = 0;
+}
+
 /* A file's segments must fit it; /proc/kcore's size means nothing. */
 static int
 core_stat(sym_t *h, struct elfcore *c, const char *path)
@@ -331,8 +342,8 @@ read_segments(sym_t *h, Elf *elf, struct elfcore *c, size_t phnum,
 }
 
 /*
- * Sets every field of c.  The fd stays the caller's: _elfcore_close
- * doesn't close it, and neither does a failure here.
+ * Sets every field of c, regular and fsize from fstat.  On success c owns
+ * fd and _elfcore_close closes it; on failure fd stays the caller's.
  */
 int
 _elfcore_open(sym_t *h, struct elfcore *c, int fd, const char *path)
@@ -360,8 +371,7 @@ _elfcore_open(sym_t *h, struct elfcore *c, int fd, const char *path)
 fail:
 	if (elf != NULL)
 		elf_end(elf);
-	_elfcore_close(c);
-	c->fd = fd;
+	core_free(c);
 	return -1;
 }
 
@@ -437,11 +447,8 @@ _elfcore_read(sym_t *h, const struct elfcore *c, uint64_t addr, void *buf,
 void
 _elfcore_close(struct elfcore *c)
 {
-	free(c->segs);
-	free(c->vmcoreinfo);
-	c->segs = NULL;
-	c->nsegs = 0;
-	c->vmcoreinfo = NULL;
-	c->vmcoreinfo_len = 0;
+	core_free(c);
+	if (c->fd != -1)
+		close(c->fd);
 	c->fd = -1;
 }

@@ -60,9 +60,13 @@ sym_close(sym_t *h)
 {
 	if (h == NULL)
 		return;
+	/* The cache is keyed by the source's VMCOREINFO: write it first. */
+	_cache_write(h);
+	_cache_free(h);
 	if (h->mops != NULL && h->mops->close != NULL)
 		h->mops->close(h);
 	_symtab_free(h->syms);
+	_symtab_free(h->cachesyms);
 	_sym_types_free(h);
 	_cap_free(h->cap);
 	free(h->memfile);

@@ -175,6 +175,8 @@ verify_banner(sym_t *h)
 	}
 	if (h->cap != NULL)
 		_cap_symbol(h, e);
+	if (!h->from_cache)
+		_cache_note(h, e, 1);
 	addr = e->addr >= SYM_START_KERNEL_MAP && !h->nlruntime ?
 	    e->addr + (uint64_t)h->slide : e->addr;
 	memset(banner, 0, sizeof(banner));
@@ -218,16 +220,12 @@ verify_build_id(sym_t *h)
 	return 0;
 }
 
-int
-_sym_load_namelist(sym_t *h)
+/* Loads path as the namelist: parse, slide, and prove it matches. */
+static int
+load_file(sym_t *h, const char *path)
 {
-	char path[4096];
 	int rc;
 
-	if (h->syms != NULL)
-		return 0;
-	if (choose_namelist(h, path, sizeof(path)) == -1)
-		return -1;
 	if ((h->syms = _symtab_new()) == NULL ||
 	    (h->nlpath = strdup(path)) == NULL) {
 		_sym_err(h, "out of memory");
@@ -255,6 +253,84 @@ fail:
 	return -1;
 }
 
+static int
+load_full(sym_t *h)
+{
+	char path[4096];
+
+	if (choose_namelist(h, path, sizeof(path)) == -1)
+		return -1;
+	return load_file(h, path);
+}
+
+/* The cache for this build, if there is a trusted one that still fits. */
+static int
+load_cache(sym_t *h)
+{
+	char path[4096];
+	const struct sym_ent *e;
+	size_t i;
+
+	if (h->nlopt != NULL || _cache_path(h, path, sizeof(path)) == -1)
+		return -1;
+	if (!_cache_trusted(path))
+		return -1;
+	h->from_cache = 1;
+	if (load_file(h, path) == -1) {
+		h->from_cache = 0;
+		_sym_explain(h, "symbol cache %s refused: %s", path, h->errbuf);
+		return -1;
+	}
+	/* Unchecked, a cache could point anywhere. */
+	if (_symtab_find(h->syms, "linux_banner") == NULL) {
+		_sym_explain(h, "symbol cache %s has no linux_banner: ignored",
+		    path);
+		_symtab_free(h->syms);
+		h->syms = NULL;
+		free(h->nlpath);
+		h->nlpath = NULL;
+		h->from_cache = 0;
+		return -1;
+	}
+	for (i = 0; (e = _symtab_at(h->syms, i)) != NULL; i++)
+		_cache_note(h, e, 0);
+	_sym_explain(h, "symbols from the cache %s, as kvm_mkdb's database "
+	    "spared BSD ps from nlist on every run", path);
+	return 0;
+}
+
+int
+_sym_load_namelist(sym_t *h)
+{
+	if (h->syms != NULL)
+		return 0;
+	if (load_cache(h) == 0)
+		return 0;
+	return load_full(h);
+}
+
+/* A symbol the cache lacks: read the full namelist once, keep the cache. */
+static const struct sym_ent *
+find_full(sym_t *h, const char *name)
+{
+	struct symtab *cached = h->syms;
+	char *cpath = h->nlpath;
+
+	_sym_explain(h, "%s: not in the symbol cache, loading the full "
+	    "namelist", name);
+	h->syms = NULL;
+	h->nlpath = NULL;
+	h->from_cache = 0;
+	if (load_full(h) == -1) {
+		h->syms = cached;
+		h->nlpath = cpath;
+		return NULL;
+	}
+	h->cachesyms = cached;
+	free(cpath);
+	return _symtab_find(h->syms, name);
+}
+
 static void
 fill_info(sym_t *h, const struct sym_ent *e, struct sym_info *out)
 {
@@ -278,7 +354,11 @@ sym_lookup(sym_t *h, const char *name, struct sym_info *out)
 
 	if (_sym_load_namelist(h) == -1)
 		return -1;
-	if ((e = _symtab_find(h->syms, name)) == NULL) {
+	e = _symtab_find(h->syms, name);
+	if (e == NULL && h->from_cache && (e = find_full(h, name)) == NULL &&
+	    h->syms == NULL)
+		return -1;
+	if (e == NULL) {
 		if (h->nlruntime)
 			_sym_err(h, "%s: not in %s (data symbols need "
 			    "CONFIG_KALLSYMS_ALL)", name, h->nlpath);
@@ -288,6 +368,8 @@ sym_lookup(sym_t *h, const char *name, struct sym_info *out)
 	}
 	if (h->cap != NULL)
 		_cap_symbol(h, e);
+	if (!h->from_cache)
+		_cache_note(h, e, 1);
 	fill_info(h, e, out);
 	_sym_explain(h, "nlist: %s = 0x%llx (%c, %s%s%s)", name,
 	    (unsigned long long)out->addr, out->type, out->origin,

@@ -60,6 +60,15 @@ const struct sym_ent *_symtab_find(const struct symtab *t, const char *name);
 /* Nearest entry at or below addr, NULL if none. */
 const struct sym_ent *_symtab_nearest(struct symtab *t, uint64_t addr);
 size_t _symtab_count(const struct symtab *t);
+const struct sym_ent *_symtab_at(const struct symtab *t, size_t i);
+
+/* ---- the symbol cache (kvm_mkdb's idea), keyed by build-id ---- */
+struct symcache;
+int _cache_path(sym_t *h, char *buf, size_t len);
+int _cache_trusted(const char *path);
+void _cache_note(sym_t *h, const struct sym_ent *e, int dirty);
+void _cache_write(sym_t *h);
+void _cache_free(sym_t *h);
 
 /* ---- namelist parsers (return 0, or -1 with the error set) ---- */
 /* "ADDR TYPE NAME [MODULE]" lines: System.map and /proc/kallsyms. */
@@ -151,6 +160,9 @@ struct sym_handle {
 	int64_t slide;
 	int slide_known;
 	int verified;			/* linux_banner checked */
+	struct symcache *symcache;	/* symbols to keep for next time */
+	struct symtab *cachesyms;	/* the cache, while syms is the full */
+	int from_cache;			/* syms came from the cache */
 
 	const char *vmcoreinfo;		/* from the source, if it has one */
 	size_t vmcoreinfo_len;

@@ -34,6 +34,12 @@ struct strset {
 	size_t n;
 };
 
+/* The hash's low bits: a slot's home, and a filter before strcmp. */
+struct hslot {
+	uint32_t idx;			/* index + 1 into ents; 0 is empty */
+	uint32_t hv;
+};
+
 struct byaddr {
 	uint64_t addr;
 	uint32_t idx;			/* into ents: ties keep insertion order */
@@ -43,7 +49,7 @@ struct symtab {
 	struct sym_ent *ents;
 	size_t n;
 	size_t cap;
-	uint32_t *hash;			/* index + 1 into ents; 0 is empty */
+	struct hslot *hash;
 	size_t hcap;			/* power of two, or 0 */
 	struct byaddr *sorted;		/* valid when sorted_ok */
 	size_t sortcap;
@@ -53,14 +59,14 @@ struct symtab {
 };
 
 /* FNV-1a: short keys, no seed needed for a table we fill ourselves. */
-static uint64_t
+static uint32_t
 strhash(const char *s)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint32_t h = 0x811c9dc5U;
 
 	for (; *s != '\0'; s++) {
 		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ULL;
+		h *= 0x01000193U;
 	}
 	return h;
 }
@@ -133,32 +139,35 @@ intern(struct symtab *t, const char *str)
 
 /* The slot holding name, or the empty slot where it would go. */
 static size_t
-hash_slot(const struct symtab *t, const char *name)
+hash_slot(const struct symtab *t, const char *name, uint32_t hv)
 {
-	size_t i = strhash(name) & (t->hcap - 1);
-	uint32_t v;
+	const struct hslot *s;
+	size_t i = hv & (t->hcap - 1);
 
-	while ((v = t->hash[i]) != 0) {
-		if (strcmp(t->ents[v - 1].name, name) == 0)
+	for (s = &t->hash[i]; s->idx != 0; s = &t->hash[i]) {
+		if (s->hv == hv && strcmp(t->ents[s->idx - 1].name, name) == 0)
 			break;
 		i = (i + 1) & (t->hcap - 1);
 	}
 	return i;
 }
 
+/* Each slot keeps its hash, so growing reads no names. */
 static int
 hash_grow(struct symtab *t)
 {
 	size_t ncap = t->hcap ? t->hcap * 2 : 1024, i, j;
-	uint32_t *nhash;
+	struct hslot *nhash;
 
 	if ((nhash = calloc(ncap, sizeof(*nhash))) == NULL)
 		return -1;
-	for (i = 0; i < t->n; i++) {
-		j = strhash(t->ents[i].name) & (ncap - 1);
-		while (nhash[j] != 0)
+	for (i = 0; i < t->hcap; i++) {
+		if (t->hash[i].idx == 0)
+			continue;
+		j = t->hash[i].hv & (ncap - 1);
+		while (nhash[j].idx != 0)
 			j = (j + 1) & (ncap - 1);
-		nhash[j] = (uint32_t)i + 1;
+		nhash[j] = t->hash[i];
 	}
 	free(t->hash);
 	t->hash = nhash;
@@ -214,30 +223,28 @@ _symtab_add(struct symtab *t, const char *name, uint64_t addr, char type,
     const char *module, const char *origin)
 {
 	struct sym_ent *e;
-	const char *mod, *org;
-	size_t slot;
+	const char *mod = NULL, *org = NULL;
+	size_t slot = 0;
+	uint32_t hv;
 
 	if (name == NULL || *name == '\0') {
 		errno = EINVAL;
 		return -1;
 	}
-	mod = org = NULL;
-	if (t->hcap != 0) {
-		slot = hash_slot(t, name);
-		if (t->hash[slot] != 0) {
-			e = &t->ents[t->hash[slot] - 1];
-			/* A module may reuse a core name; the core's wins. */
-			if (e->module == NULL || module != NULL)
-				return 0;
-			if (origin != NULL && (org = intern(t, origin)) == NULL)
-				goto nomem;
-			e->addr = addr;
-			e->type = type;
-			e->module = NULL;
-			e->origin = org;
-			t->sorted_ok = 0;
+	hv = strhash(name);
+	if (t->hcap != 0 && t->hash[slot = hash_slot(t, name, hv)].idx != 0) {
+		e = &t->ents[t->hash[slot].idx - 1];
+		/* A module may reuse a core name; the core's wins. */
+		if (e->module == NULL || module != NULL)
 			return 0;
-		}
+		if (origin != NULL && (org = intern(t, origin)) == NULL)
+			goto nomem;
+		e->addr = addr;
+		e->type = type;
+		e->module = NULL;
+		e->origin = org;
+		t->sorted_ok = 0;
+		return 0;
 	}
 	if (t->n >= SYM_MAX_SYMBOLS) {
 		errno = EOVERFLOW;
@@ -245,8 +252,11 @@ _symtab_add(struct symtab *t, const char *name, uint64_t addr, char type,
 	}
 	if (t->n == t->cap && ents_grow(t) == -1)
 		goto nomem;
-	if ((t->n + 1) * 2 > t->hcap && hash_grow(t) == -1)
-		goto nomem;
+	if ((t->n + 1) * 2 > t->hcap) {
+		if (hash_grow(t) == -1)
+			goto nomem;
+		slot = hash_slot(t, name, hv);
+	}
 	if (module != NULL && (mod = intern(t, module)) == NULL)
 		goto nomem;
 	if (origin != NULL && (org = intern(t, origin)) == NULL)
@@ -258,7 +268,8 @@ _symtab_add(struct symtab *t, const char *name, uint64_t addr, char type,
 	e->type = type;
 	e->module = mod;
 	e->origin = org;
-	t->hash[hash_slot(t, name)] = (uint32_t)++t->n;
+	t->hash[slot].idx = (uint32_t)++t->n;
+	t->hash[slot].hv = hv;
 	t->sorted_ok = 0;
 	return 0;
 nomem:
@@ -273,7 +284,7 @@ _symtab_find(const struct symtab *t, const char *name)
 
 	if (t->hcap == 0 || name == NULL)
 		return NULL;
-	v = t->hash[hash_slot(t, name)];
+	v = t->hash[hash_slot(t, name, strhash(name))].idx;
 	return v != 0 ? &t->ents[v - 1] : NULL;
 }
 
@@ -346,4 +357,11 @@ size_t
 _symtab_count(const struct symtab *t)
 {
 	return t->n;
+}
+
+/* Entry i in insertion order, NULL past the end. */
+const struct sym_ent *
+_symtab_at(const struct symtab *t, size_t i)
+{
+	return i < t->n ? &t->ents[i] : NULL;
 }

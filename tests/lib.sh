@@ -36,3 +36,6 @@ done_testing() { echo "1..$tap_n"; }
 
 tmpd=$(mktemp -d "${TMPDIR:-/tmp}/kmemstat-test.XXXXXX")
 trap 'rm -rf "$tmpd"' EXIT
+# The symbol cache goes to the test's own directory, never /var/cache.
+KMEMSTAT_CACHE=$tmpd/cache
+export KMEMSTAT_CACHE

@@ -115,12 +115,12 @@ START_TEST(test_open)
 	    "KERNELOFFSET", 16, &off), 0);
 	ck_assert_uint_eq(off, 0x2c000000);
 
+	/* c owns the fd once open */
 	_elfcore_close(&c);
 	ck_assert_ptr_null(c.segs);
 	ck_assert_ptr_null(c.vmcoreinfo);
-	/* the fd is still the caller's */
-	ck_assert_int_ne(fcntl(fd, F_GETFD), -1);
-	close(fd);
+	ck_assert_int_eq(c.fd, -1);
+	ck_assert_int_eq(fcntl(fd, F_GETFD), -1);
 	sym_close(h);
 }
 END_TEST
@@ -152,7 +152,6 @@ START_TEST(test_read)
 		assert_pattern(buf, ok[i].addr, ok[i].len);
 	}
 	_elfcore_close(&c);
-	close(fd);
 	sym_close(h);
 }
 END_TEST
@@ -193,7 +192,6 @@ START_TEST(test_read_outside)
 	assert_read_fails(h, &c, path, 0xffffffff83000000ULL, 1,
 	    0xffffffff83000000ULL);
 	_elfcore_close(&c);
-	close(fd);
 	sym_close(h);
 }
 END_TEST
@@ -222,7 +220,6 @@ START_TEST(test_read_top)
 	tu_assert_contains(sym_geterr(h), "0xfffffffffffffff0");
 	tu_assert_contains(sym_geterr(h), "wraps");
 	_elfcore_close(&c);
-	close(fd);
 	sym_close(h);
 }
 END_TEST
@@ -247,7 +244,6 @@ START_TEST(test_short_read)
 	    SEG_A + 8);
 	ck_assert_str_eq(sym_geterr(h), want);
 	_elfcore_close(&c);
-	close(fd);
 	sym_close(h);
 }
 END_TEST
@@ -266,7 +262,6 @@ START_TEST(test_no_vmcoreinfo)
 	ck_assert_uint_eq(c.vmcoreinfo_len, 0);
 	ck_assert_uint_eq(c.nsegs, 3);
 	_elfcore_close(&c);
-	close(fd);
 	sym_close(h);
 }
 END_TEST
@@ -293,7 +288,6 @@ START_TEST(test_vmcoreinfo_second_note)
 	ck_assert_str_eq(c.vmcoreinfo, "PAGESIZE=4096\n");
 	ck_assert_uint_eq(c.vmcoreinfo_len, 14);
 	_elfcore_close(&c);
-	close(fd);
 	sym_close(h);
 }
 END_TEST
@@ -513,7 +507,6 @@ START_TEST(test_vmcoreinfo_too_big)
 		    sym_geterr(h));
 		ck_assert_uint_eq(c.vmcoreinfo_len, SYM_MAX_VMCOREINFO);
 		_elfcore_close(&c);
-		close(fd);
 		sym_close(h);
 	}
 	free(big);
@@ -540,7 +533,6 @@ START_TEST(test_proc_kcore)
 		ck_assert_str_eq(rel, u.release);
 	}
 	_elfcore_close(&c);
-	close(fd);
 	sym_close(h);
 }
 END_TEST

@@ -1,0 +1,85 @@
+#!/bin/sh
+# The guest half of bench/run.sh: runs inside the QEMU guest as /guest.sh
+# (dash; see tests/vm/mkinitramfs.sh), times kmemstat against procps with
+# /bench/timeit and prints every result on the console as "BENCH ..." lines,
+# which run.sh picks out of console.log.  /bench/bench.conf sets RUNS and
+# WARMUP.
+set -u
+RUNS=20 WARMUP=2
+# shellcheck disable=SC1091 # written by run.sh
+[ -f /bench/bench.conf ] && . /bench/bench.conf
+
+info() { echo "BENCH-INFO $*"; }
+
+info kernel "$(uname -r)"
+info cpus "$(grep -c ^processor /proc/cpuinfo)"
+info cpu "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
+info clocksource "$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)"
+info kallsyms-lines "$(wc -l < /proc/kallsyms)"
+info kallsyms-bytes "$(wc -c < /proc/kallsyms)"
+info kallsyms-module-lines "$(grep -c '\[' /proc/kallsyms)"
+info procps "$(/usr/bin/uptime -V 2>&1 | head -n1)"
+
+# A System.map made from kallsyms, as the -dbg package's would be: module
+# symbols left out and kernel-image addresses moved back to where the
+# kernel was linked (_text at 0xffffffff81000000), so the tools add the
+# KASLR slide (VMCOREINFO KERNELOFFSET through kcore, _text in kallsyms
+# through /proc) exactly as for a real one.  Kept at runtime addresses,
+# kcore would add KERNELOFFSET a second time.  busybox awk reads "0x..."
+# strings as numbers but prints %x only to 32 bits: print two halves.
+text=$(sed -n 's/^\([0-9a-f]*\) [Tt] _text$/\1/p' /proc/kallsyms)
+slide=$((0x${text#ffffffff} - 0x81000000))
+info kaslr-slide "$(printf '0x%x' "$slide")"
+grep -v '\[' /proc/kallsyms | awk -v slide="$slide" '
+    substr($1, 1, 8) == "ffffffff" && substr($1, 9, 1) ~ /[89ab]/ {
+        a = ("0x" substr($1, 9)) - slide
+        hi = int(a / 65536)
+        $1 = sprintf("ffffffff%04x%04x", hi, a - hi * 65536)
+    }
+    { print }' > /tmp/System.map
+info system-map-lines "$(wc -l < /tmp/System.map)"
+info system-map-text "$(grep ' _text$' /tmp/System.map)"
+
+# Each command once, its output on record: a broken command is not a
+# benchmark.  (timeit fails the run too if any command exits non-zero.)
+once() {
+    _l=$1; shift
+    _rc=0
+    _out=$("$@" 2>&1) || _rc=$?
+    echo "BENCH-ONCE $_l rc=$_rc: $(printf '%s' "$_out" | head -n1)"
+}
+once uptime /usr/bin/uptime
+once kuptime-kcore kuptime --source=kcore
+once kuptime-kcore-map kuptime --source=kcore -N /tmp/System.map
+once kuptime-proc kuptime --source=proc
+once cat-loadavg cat /proc/loadavg
+once kloadavg-kcore kloadavg --source=kcore
+once ksym-kallsyms ksym --source=proc avenrun
+once ksym-map ksym --source=proc -N /tmp/System.map avenrun
+for nl in "" "-N /tmp/System.map"; do
+    # shellcheck disable=SC2086 # nl is an option and its argument, or nothing
+    kuptime --source=kcore $nl --explain 2>&1 >/dev/null |
+        grep -E "nlist: [0-9]+ symbols|KASLR|nlist: avenrun|namelist matches" | sed 's/^/BENCH-EXPLAIN /'
+done
+
+echo "BENCH-START guest runs=$RUNS warmup=$WARMUP"
+start=$(cat /proc/uptime)
+rc=0
+/bench/timeit -n "$RUNS" -w "$WARMUP" \
+    :: uptime-V /usr/bin/uptime -V \
+    :: kuptime-V kuptime -V \
+    :: uptime /usr/bin/uptime \
+    :: kuptime-kcore kuptime --source=kcore \
+    :: kuptime-kcore-map kuptime --source=kcore -N /tmp/System.map \
+    :: kuptime-proc kuptime --source=proc \
+    :: cat-loadavg cat /proc/loadavg \
+    :: kloadavg-kcore kloadavg --source=kcore \
+    :: kloadavg-proc kloadavg --source=proc \
+    :: ksym-kallsyms ksym --source=proc avenrun \
+    :: ksym-map ksym --source=proc -N /tmp/System.map avenrun \
+    :: cat-kallsyms cat /proc/kallsyms \
+    > /tmp/bench.out 2> /tmp/bench.err || rc=$?
+end=$(cat /proc/uptime)
+sed 's/^/BENCH /' /tmp/bench.out
+sed 's/^/BENCH-ERR /' /tmp/bench.err
+echo "BENCH-END guest rc=$rc seconds=$(echo "$start $end" | awk '{printf "%.1f", $3 - $1}')"

@@ -1,0 +1,208 @@
+/*
+ * The symbol cache, as OpenBSD's kvm_mkdb kept the namelist in a database
+ * so that ps need not nlist /bsd on every run.  Parsing /proc/kallsyms
+ * (80,000 lines the kernel formats on each read) costs more than all of
+ * procps uptime; the few symbols a tool needs cost nothing.
+ *
+ * One file per kernel build, named by its build-id (VMCOREINFO BUILD-ID,
+ * since 5.9), in System.map format at unslid addresses: valid across
+ * reboots of that build whatever the KASLR slide, which VMCOREINFO's
+ * KERNELOFFSET gives.  Only symbols a session looked up are kept; a miss
+ * falls back to the full namelist and adds the symbol.  linux_banner is
+ * still checked through the cache, so a stale or planted file is refused.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sym_private.h"
+
+#define CACHE_DIR	"/var/cache/kmemstat"
+#define MAX_CACHED	4096
+
+struct cached {
+	char *name;
+	uint64_t addr;			/* unslid */
+	char type;
+};
+
+struct symcache {
+	struct cached *ents;
+	size_t n;
+	int dirty;
+};
+
+static const char *
+cache_dir(void)
+{
+	const char *d = getenv("KMEMSTAT_CACHE");
+
+	return d != NULL && d[0] != '\0' ? d : CACHE_DIR;
+}
+
+/* The cache needs a build-id to be keyed by and a slide to unslide with. */
+int
+_cache_path(sym_t *h, char *buf, size_t len)
+{
+	char id[128];
+	uint64_t off;
+	size_t i;
+
+	if (h->vmcoreinfo == NULL ||
+	    _vmci_get(h->vmcoreinfo, h->vmcoreinfo_len, "BUILD-ID", id,
+	    sizeof(id)) == -1 ||
+	    _vmci_u64(h->vmcoreinfo, h->vmcoreinfo_len, "KERNELOFFSET", 16,
+	    &off) == -1)
+		return -1;
+	for (i = 0; id[i] != '\0'; i++)
+		if (!((id[i] >= '0' && id[i] <= '9') ||
+		    (id[i] >= 'a' && id[i] <= 'f')))
+			return -1;
+	if (i == 0 || (size_t)snprintf(buf, len, "%s/%s.map", cache_dir(),
+	    id) >= len)
+		return -1;
+	return 0;
+}
+
+/* Trust only a file of ours or root's that no one else can write. */
+int
+_cache_trusted(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == -1 || !S_ISREG(st.st_mode))
+		return 0;
+	if (st.st_uid != 0 && st.st_uid != geteuid())
+		return 0;
+	return (st.st_mode & (S_IWGRP | S_IWOTH)) == 0;
+}
+
+static struct symcache *
+cache(sym_t *h)
+{
+	if (h->symcache == NULL)
+		h->symcache = calloc(1, sizeof(struct symcache));
+	return h->symcache;
+}
+
+static void note(sym_t *h, const struct sym_ent *e, int dirty, int unslid);
+
+void
+_cache_note(sym_t *h, const struct sym_ent *e, int dirty)
+{
+	note(h, e, dirty, 0);
+}
+
+static void
+_cache_note_unslid(sym_t *h, const struct sym_ent *e)
+{
+	note(h, e, 0, 1);
+}
+
+/* Remembers a symbol the session used, at its unslid address. */
+static void
+note(sym_t *h, const struct sym_ent *e, int dirty, int unslid)
+{
+	struct symcache *c;
+	struct cached *ne;
+	uint64_t off = 0;
+	size_t i;
+
+	if (e->module != NULL || (c = cache(h)) == NULL || c->n >= MAX_CACHED)
+		return;
+	for (i = 0; i < c->n; i++)
+		if (strcmp(c->ents[i].name, e->name) == 0)
+			return;
+	if ((ne = realloc(c->ents, (c->n + 1) * sizeof(*ne))) == NULL)
+		return;
+	c->ents = ne;
+	if ((ne[c->n].name = strdup(e->name)) == NULL)
+		return;
+	ne[c->n].addr = e->addr;
+	if (!unslid && h->nlruntime && e->addr >= SYM_START_KERNEL_MAP &&
+	    _vmci_u64(h->vmcoreinfo, h->vmcoreinfo_len, "KERNELOFFSET", 16,
+	    &off) == 0)
+		ne[c->n].addr -= off;
+	ne[c->n].type = e->type;
+	c->n++;
+	c->dirty |= dirty;
+}
+
+static void _cache_note_unslid(sym_t *h, const struct sym_ent *e);
+
+/* Keeps what earlier sessions cached: another tool needed other symbols. */
+static void
+merge_existing(sym_t *h, const char *path)
+{
+	struct sym_ent e = { 0 };
+	char line[SYM_MAX_LINE], name[256];
+	unsigned long long a;
+	FILE *fp;
+
+	if (!_cache_trusted(path) || (fp = fopen(path, "re")) == NULL)
+		return;
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (sscanf(line, "%llx %c %255s", &a, &e.type, name) == 3) {
+			e.name = name;
+			e.addr = a;
+			/* unslid already: noted as a namelist entry */
+			_cache_note_unslid(h, &e);
+		}
+	fclose(fp);
+}
+
+/* Written whole to a temporary file and renamed: never half a cache. */
+void
+_cache_write(sym_t *h)
+{
+	struct symcache *c = h->symcache;
+	char path[4096], tmp[4200];
+	FILE *fp;
+	size_t i;
+	int fd;
+
+	if (c == NULL || !c->dirty || _cache_path(h, path, sizeof(path)) == -1)
+		return;
+	if (mkdir(cache_dir(), 0755) == -1 && errno != EEXIST)
+		return;
+	merge_existing(h, path);
+	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
+	if ((fd = mkstemp(tmp)) == -1)
+		return;
+	if ((fp = fdopen(fd, "w")) == NULL) {
+		close(fd);
+		unlink(tmp);
+		return;
+	}
+	for (i = 0; i < c->n; i++)
+		fprintf(fp, "%016" PRIx64 " %c %s\n", c->ents[i].addr,
+		    c->ents[i].type, c->ents[i].name);
+	if (fchmod(fd, 0644) == -1 || fclose(fp) == EOF ||
+	    rename(tmp, path) == -1) {
+		unlink(tmp);
+		return;
+	}
+	_sym_explain(h, "symbol cache %s written (%zu symbols)", path, c->n);
+}
+
+void
+_cache_free(sym_t *h)
+{
+	struct symcache *c = h->symcache;
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->n; i++)
+		free(c->ents[i].name);
+	free(c->ents);
+	free(c);
+	h->symcache = NULL;
+}
