@@ -3,7 +3,9 @@
 # (dash; see tests/vm/mkinitramfs.sh), times kmemstat against procps with
 # /bench/timeit and prints every result on the console as "BENCH ..." lines,
 # which run.sh picks out of console.log.  /bench/bench.conf sets RUNS and
-# WARMUP.
+# WARMUP; /bench/mini/ holds fixtures/load's System.map and btf (this
+# kernel's, cut down to the 9 symbols and the struct members the tools
+# use): with them kuptime reads kcore with no big namelist or BTF to parse.
 set -u
 RUNS=20 WARMUP=2
 # shellcheck disable=SC1091 # written by run.sh
@@ -51,15 +53,17 @@ once() {
 once uptime /usr/bin/uptime
 once kuptime-kcore kuptime --source=kcore
 once kuptime-kcore-map kuptime --source=kcore -N /tmp/System.map
+once kuptime-kcore-map-btf kuptime --source=kcore -N /tmp/System.map --btf /bench/mini/btf
+once kuptime-kcore-mini kuptime --source=kcore -N /bench/mini/System.map --btf /bench/mini/btf
 once kuptime-proc kuptime --source=proc
 once cat-loadavg cat /proc/loadavg
 once kloadavg-kcore kloadavg --source=kcore
 once ksym-kallsyms ksym --source=proc avenrun
 once ksym-map ksym --source=proc -N /tmp/System.map avenrun
-for nl in "" "-N /tmp/System.map"; do
+for nl in "" "-N /tmp/System.map" "-N /bench/mini/System.map --btf /bench/mini/btf"; do
     # shellcheck disable=SC2086 # nl is an option and its argument, or nothing
     kuptime --source=kcore $nl --explain 2>&1 >/dev/null |
-        grep -E "nlist: [0-9]+ symbols|KASLR|nlist: avenrun|namelist matches" | sed 's/^/BENCH-EXPLAIN /'
+        grep -E "nlist: [0-9]+ symbols|KASLR|nlist: avenrun|namelist matches|BTF|btf" | sed 's/^/BENCH-EXPLAIN /'
 done
 
 echo "BENCH-START guest runs=$RUNS warmup=$WARMUP"
@@ -71,6 +75,8 @@ rc=0
     :: uptime /usr/bin/uptime \
     :: kuptime-kcore kuptime --source=kcore \
     :: kuptime-kcore-map kuptime --source=kcore -N /tmp/System.map \
+    :: kuptime-kcore-map-btf kuptime --source=kcore -N /tmp/System.map --btf /bench/mini/btf \
+    :: kuptime-kcore-mini kuptime --source=kcore -N /bench/mini/System.map --btf /bench/mini/btf \
     :: kuptime-proc kuptime --source=proc \
     :: cat-loadavg cat /proc/loadavg \
     :: kloadavg-kcore kloadavg --source=kcore \

@@ -7,7 +7,9 @@
 #   b. natively on the committed fixture: kuptime -M/-N/--btf vs uptime;
 #   c. in the QEMU guest (TCG) of the real-kernel tests: kuptime through
 #      /proc/kcore with /proc/kallsyms or a System.map as the namelist,
-#      through /proc, ksym's symbol lookup, and cat /proc/kallsyms.
+#      through /proc, ksym's symbol lookup, and cat /proc/kallsyms; and
+#      kuptime through kcore with the fixture's 9-symbol System.map and
+#      small BTF (the same kernel build), as a stand-in for a symbol cache.
 #
 # Every command is spawned directly (no shell) by bench/timeit, round
 # robin, after warm-up rounds; the figure is the median wall time of one
@@ -44,6 +46,7 @@ trap 'exit 130' INT TERM
 
 echo "# kmemstat benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "# host: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1), Linux $(uname -r), $("$procps_uptime" -V 2>&1 | head -n1)"
+echo "# host: /proc/kallsyms $(wc -l < /proc/kallsyms) lines, $(wc -c < /proc/kallsyms) bytes"
 echo "# load before: $(cat /proc/loadavg)"
 
 staging=$(vm_stage "$tmp") || exit 1
@@ -55,6 +58,10 @@ ${CC:-cc} -O2 -Wall -o "$tmp/timeit" "$src/bench/timeit.c"
 # alone (timeit's VAR=value), so procps runs exactly as it always does.
 L=LD_LIBRARY_PATH=$lib
 fx=$src/fixtures/load
+# The host's own kallsyms as a System.map (runtime addresses; no KASLR
+# slide to find): the cost of parsing a text namelist of this size.  This
+# kernel has no data symbols in kallsyms, so ksym looks up a function.
+grep -v '\[' /proc/kallsyms > "$tmp/System.map"
 set -- \
     :: uptime-V "$procps_uptime" -V \
     :: kuptime-V "$L" "$bin/kuptime" -V \
@@ -64,7 +71,10 @@ set -- \
     :: cat-loadavg cat /proc/loadavg \
     :: kloadavg "$L" "$bin/kloadavg" \
     :: kloadavg-proc "$L" "$bin/kloadavg" --source=proc \
-    :: kuptime-fixture "$L" "$bin/kuptime" -M "$fx/vmcore" -N "$fx/System.map" --btf "$fx/btf"
+    :: kuptime-fixture "$L" "$bin/kuptime" -M "$fx/vmcore" -N "$fx/System.map" --btf "$fx/btf" \
+    :: ksym-kallsyms "$L" "$bin/ksym" --source=proc schedule \
+    :: ksym-map "$L" "$bin/ksym" --source=proc -N "$tmp/System.map" schedule \
+    :: cat-kallsyms cat /proc/kallsyms
 if [ -n "${KMEMSTAT_BENCH_VMLINUX:-}" ]; then
     set -- "$@" :: ksym-vmlinux "$L" "$bin/ksym" --source=proc -N "$KMEMSTAT_BENCH_VMLINUX" avenrun
 fi
@@ -83,15 +93,16 @@ else
     vmlinuz=$("$here/fetch-kernel.sh")
     printf 'RUNS=%s\nWARMUP=%s\n' "$vmruns" "$warmup" > "$tmp/bench.conf"
     "$here/mkinitramfs.sh" "$staging" "$tmp/initrd.cpio.gz" "$src/bench/guest-bench.sh" \
-        "$tmp/timeit=/bench/timeit" "$tmp/bench.conf=/bench/bench.conf" > /dev/null
-    # About 0.3 s per kallsyms-parsing run under TCG, 12 commands: be generous.
-    timeout=$((120 + vmruns * 12))
+        "$tmp/timeit=/bench/timeit" "$tmp/bench.conf=/bench/bench.conf" \
+        "$fx/System.map=/bench/mini/System.map" "$fx/btf=/bench/mini/btf" > /dev/null
+    # Up to 0.8 s a run under TCG, 14 commands: be generous.
+    timeout=$((120 + vmruns * 14))
     echo "# guest: booting $(basename "$vmlinuz") under $(qemu-system-x86_64 --version | head -n1 | sed 's/ (.*//'), -accel tcg -smp 2 -m 512; $vmruns runs per command (timeout $timeout s)"
     rc=0
     "$here/boot.sh" -i "$tmp/initrd.cpio.gz" -t "$timeout" -o "$tmp/vm" > /dev/null 2> "$tmp/boot.err" || rc=$?
     tr -d '\r' < "$tmp/vm/console.log" > "$tmp/console"
     sed -n 's/^BENCH-INFO /# guest: /p; s/^BENCH-ONCE /# guest once: /p; s/^BENCH-ERR /# guest error: /p' "$tmp/console"
-    sed -n 's/^BENCH-EXPLAIN /# guest explain: /p' "$tmp/console"
+    sed -n 's/^BENCH-EXPLAIN explain: /# guest explain: /p' "$tmp/console"
     if ! grep -q '^BENCH-END guest rc=0 ' "$tmp/console"; then
         keep=1
         echo "bench: the guest did not finish (boot.sh exit $rc); console: $tmp/vm/console.log" >&2
@@ -115,12 +126,17 @@ host cat-loadavg - cat /proc/loadavg
 host kloadavg cat-loadavg kloadavg (auto: falls back to /proc here)
 host kloadavg-proc cat-loadavg kloadavg --source=proc
 host kuptime-fixture uptime kuptime -M fixtures/load/vmcore -N System.map --btf btf
-host ksym-vmlinux - ksym --source=proc -N vmlinux avenrun (.symtab)
+host ksym-kallsyms uptime ksym --source=proc schedule (namelist: /proc/kallsyms)
+host ksym-map uptime ksym --source=proc -N System.map schedule (from kallsyms)
+host cat-kallsyms uptime cat /proc/kallsyms > /dev/null
+host ksym-vmlinux uptime ksym --source=proc -N vmlinux avenrun (.symtab)
 guest uptime-V - procps uptime -V (exec + dynamic linking only)
 guest kuptime-V uptime-V kuptime -V (exec + dynamic linking only)
 guest uptime - procps uptime
 guest kuptime-kcore uptime kuptime --source=kcore (namelist: /proc/kallsyms)
 guest kuptime-kcore-map uptime kuptime --source=kcore -N /tmp/System.map
+guest kuptime-kcore-map-btf uptime kuptime --source=kcore -N /tmp/System.map --btf fixtures/load/btf
+guest kuptime-kcore-mini uptime kuptime --source=kcore -N fixtures/load/System.map --btf fixtures/load/btf
 guest kuptime-proc uptime kuptime --source=proc
 guest cat-loadavg - cat /proc/loadavg (busybox cat)
 guest kloadavg-kcore cat-loadavg kloadavg --source=kcore (namelist: /proc/kallsyms)
@@ -161,8 +177,10 @@ END {
     r("host", "kuptime", "uptime", "kuptime / uptime (/proc fallback)")
     r("host", "kloadavg", "cat-loadavg", "kloadavg / cat /proc/loadavg (/proc fallback)")
     r("host", "kuptime-fixture", "uptime", "kuptime on the fixture / uptime on the host")
+    r("host", "ksym-kallsyms", "ksym-map", "ksym namelist /proc/kallsyms / System.map")
     r("guest", "kuptime-kcore", "uptime", "kuptime --source=kcore (kallsyms) / uptime")
     r("guest", "kuptime-kcore-map", "uptime", "kuptime --source=kcore -N System.map / uptime")
+    r("guest", "kuptime-kcore-mini", "uptime", "kuptime --source=kcore, 9-symbol namelist + small BTF / uptime")
     r("guest", "kuptime-proc", "uptime", "kuptime --source=proc / uptime")
     r("guest", "kloadavg-kcore", "cat-loadavg", "kloadavg --source=kcore / cat /proc/loadavg")
     r("guest", "ksym-kallsyms", "ksym-map", "ksym namelist /proc/kallsyms / System.map")

@@ -11,5 +11,6 @@ Suite *suite_vmcoreinfo(void);
 Suite *suite_elfcore(void);
 Suite *suite_fixedpoint(void);
 Suite *suite_compat(void);
+Suite *suite_kaslr(void);
 
 #endif

@@ -2,6 +2,10 @@
  * The /proc readers against /proc itself and against glibc, on this
  * machine.  The load average moves every 5 s: a mismatch is retried once.
  */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,6 +3,10 @@
  * after adding FIXED_1/200.  Expected values are worked from the kernel's
  * macros by hand (FSHIFT 11, FIXED_1 2048).
  */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
 #include <check.h>
 #include <string.h>
 
