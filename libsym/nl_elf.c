@@ -220,7 +220,8 @@ check_symtab(sym_t *h, struct elffile *ef, const char *path,
 		    (unsigned long long)sh->sh_entsize, entsize);
 		return -1;
 	}
-	if (sh->sh_offset > ef->size || sh->sh_size > ef->size - sh->sh_offset) {
+	if (sh->sh_offset > ef->size ||
+	    sh->sh_size > ef->size - sh->sh_offset) {
 		_sym_err(h, "%s: .symtab extends past the end of the file",
 		    path);
 		return -1;
@@ -251,7 +252,8 @@ add_symbols(sym_t *h, struct symtab *t, struct elffile *ef, const char *path,
 	char c;
 
 	for (i = 1; i < nsyms; i++) {
-		if (gelf_getsymshndx(data, xdata, (int)i, &sym, &xndx) == NULL) {
+		if (gelf_getsymshndx(data, xdata, (int)i, &sym, &xndx) ==
+		    NULL) {
 			_sym_err(h, "%s: symbol %zu: %s", path, i,
 			    elf_errmsg(-1));
 			return -1;
@@ -342,8 +344,8 @@ note_build_id(sym_t *h, Elf_Data *d, const char *path, char *hex,
 		    nh.n_descsz == 0)
 			continue;
 		if (len < (size_t)nh.n_descsz * 2 + 1) {
-			_sym_err(h, "%s: build-id of %u bytes: buffer too small",
-			    path, nh.n_descsz);
+			_sym_err(h, "%s: build-id of %u bytes: buffer too "
+			    "small", path, nh.n_descsz);
 			return -1;
 		}
 		desc = (const unsigned char *)d->d_buf + doff;

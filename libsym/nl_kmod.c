@@ -45,8 +45,8 @@ _nl_kmod_path(sym_t *h, const char *module, char *path, size_t len)
 		/* initstate: builtin, or live, or -ENOENT if neither. */
 		err = kmod_module_get_initstate(mod);
 		if (err == KMOD_MODULE_BUILTIN)
-			_sym_err(h, "module %s is built into the kernel: no .ko",
-			    module);
+			_sym_err(h, "module %s is built into the kernel: "
+			    "no .ko", module);
 		else if (err >= 0)
 			_sym_err(h, "module %s is loaded, but %s has no .ko "
 			    "for it", module, dir);

@@ -119,7 +119,8 @@ map_line(sym_t *h, struct symtab *t, char *line, const char *path,
 		return -1;
 	}
 	if (parse_addr(f[0], &addr) == -1) {
-		_sym_err(h, "%s:%lu: bad address \"%.32s\"", path, lineno, f[0]);
+		_sym_err(h, "%s:%lu: bad address \"%.32s\"", path, lineno,
+		    f[0]);
 		return -1;
 	}
 	if (f[1][1] != '\0') {
@@ -138,8 +139,8 @@ map_line(sym_t *h, struct symtab *t, char *line, const char *path,
 	}
 	if (_symtab_add(t, f[2], addr, f[1][0], mod, path) == -1) {
 		if (errno == EOVERFLOW)
-			_sym_err(h, "%s:%lu: more than %u symbols", path, lineno,
-			    SYM_MAX_SYMBOLS);
+			_sym_err(h, "%s:%lu: more than %u symbols", path,
+			    lineno, SYM_MAX_SYMBOLS);
 		else
 			_sym_syserr(h, "%s:%lu", path, lineno);
 		return -1;

@@ -42,7 +42,7 @@ struct hslot {
 
 struct byaddr {
 	uint64_t addr;
-	uint32_t idx;			/* into ents: ties keep insertion order */
+	uint32_t idx;			/* into ents; ties sort by it */
 };
 
 struct symtab {

@@ -85,6 +85,7 @@ nm_find(const struct nmsym *v, size_t n, const char *name)
 {
 	struct nmsym key;
 
+	memset(&key, 0, sizeof(key));
 	snprintf(key.name, sizeof(key.name), "%s", name);
 	return bsearch(&key, v, n, sizeof(*v), nmsym_cmp);
 }

@@ -176,7 +176,7 @@ END_TEST
 /* The note may be NUL-padded: the text ends at the first NUL. */
 START_TEST(test_nul)
 {
-	const char text[] = "PAGESIZE=4096\n\0KERNELOFFSET=1000\n";
+	const char text[] = "PAGESIZE=4096\0\nKERNELOFFSET=1000\n";
 	uint64_t u;
 
 	ck_assert_int_eq(_vmci_u64(text, sizeof(text) - 1, "PAGESIZE", 10,
