@@ -1,8 +1,9 @@
 /*
  * /proc/kcore and ELF core files whose PT_LOADs hold kernel virtual
  * addresses (copies of kcore, and kmemstat's own fixtures).  One reader,
- * two tables: they differ in what a refusal means and in whether the file
- * size bounds the segments (kcore's size is the address space, not data).
+ * two tables: they differ in what a refusal means.  _elfcore_open bounds
+ * segments by the file size except on procfs, where kcore's size is the
+ * address space, not data.
  */
 #include "config.h"
 
@@ -17,7 +18,7 @@
 #include "sym_private.h"
 
 static int
-core_open_fd(sym_t *h, const char *path, int regular)
+core_open_fd(sym_t *h, const char *path)
 {
 	struct elfcore *c;
 	struct stat st;
@@ -37,8 +38,6 @@ core_open_fd(sym_t *h, const char *path, int regular)
 	}
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		goto fail_errno;
-	c->regular = regular;
-	c->fsize = (uint64_t)st.st_size;
 	if (_elfcore_open(h, c, fd, path) == -1) {
 		free(c);
 		close(fd);
@@ -56,7 +55,7 @@ fail_errno:
 static int
 kcore_open(sym_t *h, const char *path)
 {
-	int rc = core_open_fd(h, path, 0);
+	int rc = core_open_fd(h, path);
 
 	if (rc == -1) {
 		if (errno == ENOENT)
@@ -90,7 +89,7 @@ core_is_physical(const struct elfcore *c)
 static int
 core_open(sym_t *h, const char *path)
 {
-	int rc = core_open_fd(h, path, 1);
+	int rc = core_open_fd(h, path);
 
 	if (rc == -1)
 		_sym_syserr(h, "%s", path);
