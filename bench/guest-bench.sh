@@ -42,6 +42,17 @@ grep -v '\[' /proc/kallsyms | awk -v slide="$slide" '
 info system-map-lines "$(wc -l < /tmp/System.map)"
 info system-map-text "$(grep ' _text$' /tmp/System.map)"
 
+# The symbol cache: runs about the cache use /tmp/kcache, warmed here by
+# one run of each tool; every other kmemstat run gets a directory that
+# cannot be created, so it neither reads nor writes a cache.  (Without
+# KMEMSTAT_CACHE the tools would try /var/cache/kmemstat, which this
+# initramfs lacks: no cache either.)
+export KMEMSTAT_CACHE=/dev/null/no-cache
+C=KMEMSTAT_CACHE=/tmp/kcache
+env "$C" kuptime --source=kcore > /dev/null
+env "$C" kloadavg --source=kcore > /dev/null
+info symbol-cache "$(cat /tmp/kcache/*.map 2>/dev/null | wc -l) symbols in $(ls /tmp/kcache 2>/dev/null)"
+
 # Each command once, its output on record: a broken command is not a
 # benchmark.  (timeit fails the run too if any command exits non-zero.)
 once() {
@@ -52,14 +63,31 @@ once() {
 }
 once uptime /usr/bin/uptime
 once kuptime-kcore kuptime --source=kcore
+once kuptime-kcore-cache env "$C" kuptime --source=kcore
 once kuptime-kcore-map kuptime --source=kcore -N /tmp/System.map
 once kuptime-kcore-map-btf kuptime --source=kcore -N /tmp/System.map --btf /bench/mini/btf
 once kuptime-kcore-mini kuptime --source=kcore -N /bench/mini/System.map --btf /bench/mini/btf
 once kuptime-proc kuptime --source=proc
 once cat-loadavg cat /proc/loadavg
 once kloadavg-kcore kloadavg --source=kcore
+once kloadavg-kcore-cache env "$C" kloadavg --source=kcore
 once ksym-kallsyms ksym --source=proc avenrun
 once ksym-map ksym --source=proc -N /tmp/System.map avenrun
+# Checks that fail the benchmark (run.sh wants rc=0): the map must give
+# the same runtime address as kallsyms, and the cache must be used.
+checkerr=0
+a_kall=$(ksym --source=proc avenrun 2>&1 | cut -c1-16)
+a_map=$(ksym --source=proc -N /tmp/System.map avenrun 2>&1 | cut -c1-16)
+if [ "$a_kall" != "$a_map" ]; then
+    echo "BENCH-ERR avenrun is $a_kall in kallsyms but $a_map through /tmp/System.map"
+    checkerr=1
+fi
+env "$C" kuptime --source=kcore --explain 2>/tmp/cache.explain >/dev/null
+grep -E "cache|KASLR|nlist: avenrun|namelist matches|BTF|btf" /tmp/cache.explain | sed 's/^/BENCH-EXPLAIN /'
+if ! grep -q 'symbols from the cache' /tmp/cache.explain; then
+    echo "BENCH-ERR kuptime with KMEMSTAT_CACHE=/tmp/kcache did not use the cache"
+    checkerr=1
+fi
 for nl in "" "-N /tmp/System.map" "-N /bench/mini/System.map --btf /bench/mini/btf"; do
     # shellcheck disable=SC2086 # nl is an option and its argument, or nothing
     kuptime --source=kcore $nl --explain 2>&1 >/dev/null |
@@ -74,17 +102,20 @@ rc=0
     :: kuptime-V kuptime -V \
     :: uptime /usr/bin/uptime \
     :: kuptime-kcore kuptime --source=kcore \
+    :: kuptime-kcore-cache "$C" kuptime --source=kcore \
     :: kuptime-kcore-map kuptime --source=kcore -N /tmp/System.map \
     :: kuptime-kcore-map-btf kuptime --source=kcore -N /tmp/System.map --btf /bench/mini/btf \
     :: kuptime-kcore-mini kuptime --source=kcore -N /bench/mini/System.map --btf /bench/mini/btf \
     :: kuptime-proc kuptime --source=proc \
     :: cat-loadavg cat /proc/loadavg \
     :: kloadavg-kcore kloadavg --source=kcore \
+    :: kloadavg-kcore-cache "$C" kloadavg --source=kcore \
     :: kloadavg-proc kloadavg --source=proc \
     :: ksym-kallsyms ksym --source=proc avenrun \
     :: ksym-map ksym --source=proc -N /tmp/System.map avenrun \
     :: cat-kallsyms cat /proc/kallsyms \
     > /tmp/bench.out 2> /tmp/bench.err || rc=$?
+[ "$checkerr" = 0 ] || rc=1
 end=$(cat /proc/uptime)
 sed 's/^/BENCH /' /tmp/bench.out
 sed 's/^/BENCH-ERR /' /tmp/bench.err

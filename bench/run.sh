@@ -9,7 +9,9 @@
 #      /proc/kcore with /proc/kallsyms or a System.map as the namelist,
 #      through /proc, ksym's symbol lookup, and cat /proc/kallsyms; and
 #      kuptime through kcore with the fixture's 9-symbol System.map and
-#      small BTF (the same kernel build), as a stand-in for a symbol cache.
+#      small BTF (the same kernel build); and the symbol cache (hit).
+# Runs not about the cache get KMEMSTAT_CACHE=/dev/null/no-cache: no cache
+# read or written, and the host's /var/cache/kmemstat is never touched.
 #
 # Every command is spawned directly (no shell) by bench/timeit, round
 # robin, after warm-up rounds; the figure is the median wall time of one
@@ -58,25 +60,47 @@ ${CC:-cc} -O2 -Wall -o "$tmp/timeit" "$src/bench/timeit.c"
 # alone (timeit's VAR=value), so procps runs exactly as it always does.
 L=LD_LIBRARY_PATH=$lib
 fx=$src/fixtures/load
+# The symbol cache (libsym/symcache.c, KMEMSTAT_CACHE, default
+# /var/cache/kmemstat): never the host's.  NC names a directory that
+# cannot be created (mkdir under /dev/null fails even for root), so those
+# runs neither read nor write a cache: the full namelist every time.
+# $tmp/cache is warmed once below and then only read (no -N: a cache hit);
+# $tmp/cache-w is what a -N run rewrites on every run when it can.
+NC=KMEMSTAT_CACHE=/dev/null/no-cache
+C=KMEMSTAT_CACHE=$tmp/cache
+CW=KMEMSTAT_CACHE=$tmp/cache-w
+for t in kuptime kloadavg; do
+    env "$L" "$C" "$bin/$t" -M "$fx/vmcore" -N "$fx/System.map" --btf "$fx/btf" > /dev/null
+done
+ls "$tmp"/cache/*.map > /dev/null 2>&1 ||
+    { echo "bench: no symbol cache written in $tmp/cache" >&2; exit 1; }
+a=$(env "$L" "$NC" TZ=UTC "$bin/kuptime" -M "$fx/vmcore" -N "$fx/System.map" --btf "$fx/btf")
+b=$(env "$L" "$C" TZ=UTC "$bin/kuptime" -M "$fx/vmcore" --btf "$fx/btf" --explain 2> "$tmp/explain")
+if ! grep -q 'symbols from the cache' "$tmp/explain" || [ "$a" != "$b" ]; then
+    echo "bench: the cached fixture run did not use the cache or differs: '$b', with -N '$a'" >&2
+    exit 1
+fi
 # The host's own kallsyms as a System.map (runtime addresses; no KASLR
 # slide to find): the cost of parsing a text namelist of this size.  This
 # kernel has no data symbols in kallsyms, so ksym looks up a function.
 grep -v '\[' /proc/kallsyms > "$tmp/System.map"
 set -- \
     :: uptime-V "$procps_uptime" -V \
-    :: kuptime-V "$L" "$bin/kuptime" -V \
+    :: kuptime-V "$L" "$NC" "$bin/kuptime" -V \
     :: uptime "$procps_uptime" \
-    :: kuptime "$L" "$bin/kuptime" \
-    :: kuptime-proc "$L" "$bin/kuptime" --source=proc \
+    :: kuptime "$L" "$NC" "$bin/kuptime" \
+    :: kuptime-proc "$L" "$NC" "$bin/kuptime" --source=proc \
     :: cat-loadavg cat /proc/loadavg \
-    :: kloadavg "$L" "$bin/kloadavg" \
-    :: kloadavg-proc "$L" "$bin/kloadavg" --source=proc \
-    :: kuptime-fixture "$L" "$bin/kuptime" -M "$fx/vmcore" -N "$fx/System.map" --btf "$fx/btf" \
-    :: ksym-kallsyms "$L" "$bin/ksym" --source=proc schedule \
-    :: ksym-map "$L" "$bin/ksym" --source=proc -N "$tmp/System.map" schedule \
+    :: kloadavg "$L" "$NC" "$bin/kloadavg" \
+    :: kloadavg-proc "$L" "$NC" "$bin/kloadavg" --source=proc \
+    :: kuptime-fixture "$L" "$NC" "$bin/kuptime" -M "$fx/vmcore" -N "$fx/System.map" --btf "$fx/btf" \
+    :: kuptime-fixture-w "$L" "$CW" "$bin/kuptime" -M "$fx/vmcore" -N "$fx/System.map" --btf "$fx/btf" \
+    :: kuptime-fixture-cache "$L" "$C" "$bin/kuptime" -M "$fx/vmcore" --btf "$fx/btf" \
+    :: ksym-kallsyms "$L" "$NC" "$bin/ksym" --source=proc schedule \
+    :: ksym-map "$L" "$NC" "$bin/ksym" --source=proc -N "$tmp/System.map" schedule \
     :: cat-kallsyms cat /proc/kallsyms
 if [ -n "${KMEMSTAT_BENCH_VMLINUX:-}" ]; then
-    set -- "$@" :: ksym-vmlinux "$L" "$bin/ksym" --source=proc -N "$KMEMSTAT_BENCH_VMLINUX" avenrun
+    set -- "$@" :: ksym-vmlinux "$L" "$NC" "$bin/ksym" --source=proc -N "$KMEMSTAT_BENCH_VMLINUX" avenrun
 fi
 echo "# host: $runs runs per command after $warmup warm-up rounds"
 "$tmp/timeit" -n "$runs" -w "$warmup" "$@" > "$tmp/host.out" ||
@@ -95,8 +119,8 @@ else
     "$here/mkinitramfs.sh" "$staging" "$tmp/initrd.cpio.gz" "$src/bench/guest-bench.sh" \
         "$tmp/timeit=/bench/timeit" "$tmp/bench.conf=/bench/bench.conf" \
         "$fx/System.map=/bench/mini/System.map" "$fx/btf=/bench/mini/btf" > /dev/null
-    # Up to 0.8 s a run under TCG, 14 commands: be generous.
-    timeout=$((120 + vmruns * 14))
+    # Up to 0.8 s a run under TCG, 16 commands: be generous.
+    timeout=$((120 + vmruns * 16))
     echo "# guest: booting $(basename "$vmlinuz") under $(qemu-system-x86_64 --version | head -n1 | sed 's/ (.*//'), -accel tcg -smp 2 -m 512; $vmruns runs per command (timeout $timeout s)"
     rc=0
     "$here/boot.sh" -i "$tmp/initrd.cpio.gz" -t "$timeout" -o "$tmp/vm" > /dev/null 2> "$tmp/boot.err" || rc=$?
@@ -126,6 +150,8 @@ host cat-loadavg - cat /proc/loadavg
 host kloadavg cat-loadavg kloadavg (auto: falls back to /proc here)
 host kloadavg-proc cat-loadavg kloadavg --source=proc
 host kuptime-fixture uptime kuptime -M fixtures/load/vmcore -N System.map --btf btf
+host kuptime-fixture-w uptime the same, rewriting the symbol cache (as -N runs do)
+host kuptime-fixture-cache uptime kuptime -M fixtures/load/vmcore --btf btf, cache hit
 host ksym-kallsyms uptime ksym --source=proc schedule (namelist: /proc/kallsyms)
 host ksym-map uptime ksym --source=proc -N System.map schedule (from kallsyms)
 host cat-kallsyms uptime cat /proc/kallsyms > /dev/null
@@ -134,12 +160,14 @@ guest uptime-V - procps uptime -V (exec + dynamic linking only)
 guest kuptime-V uptime-V kuptime -V (exec + dynamic linking only)
 guest uptime - procps uptime
 guest kuptime-kcore uptime kuptime --source=kcore (namelist: /proc/kallsyms)
+guest kuptime-kcore-cache uptime kuptime --source=kcore, symbol cache hit
 guest kuptime-kcore-map uptime kuptime --source=kcore -N /tmp/System.map
 guest kuptime-kcore-map-btf uptime kuptime --source=kcore -N /tmp/System.map --btf fixtures/load/btf
 guest kuptime-kcore-mini uptime kuptime --source=kcore -N fixtures/load/System.map --btf fixtures/load/btf
 guest kuptime-proc uptime kuptime --source=proc
 guest cat-loadavg - cat /proc/loadavg (busybox cat)
 guest kloadavg-kcore cat-loadavg kloadavg --source=kcore (namelist: /proc/kallsyms)
+guest kloadavg-kcore-cache cat-loadavg kloadavg --source=kcore, symbol cache hit
 guest kloadavg-proc cat-loadavg kloadavg --source=proc
 guest ksym-kallsyms uptime ksym --source=proc avenrun (namelist: /proc/kallsyms)
 guest ksym-map uptime ksym --source=proc -N /tmp/System.map avenrun
@@ -177,12 +205,15 @@ END {
     r("host", "kuptime", "uptime", "kuptime / uptime (/proc fallback)")
     r("host", "kloadavg", "cat-loadavg", "kloadavg / cat /proc/loadavg (/proc fallback)")
     r("host", "kuptime-fixture", "uptime", "kuptime on the fixture / uptime on the host")
+    r("host", "kuptime-fixture-cache", "uptime", "kuptime on the fixture, cache hit / uptime")
     r("host", "ksym-kallsyms", "ksym-map", "ksym namelist /proc/kallsyms / System.map")
     r("guest", "kuptime-kcore", "uptime", "kuptime --source=kcore (kallsyms) / uptime")
+    r("guest", "kuptime-kcore-cache", "uptime", "kuptime --source=kcore, symbol cache hit / uptime")
     r("guest", "kuptime-kcore-map", "uptime", "kuptime --source=kcore -N System.map / uptime")
     r("guest", "kuptime-kcore-mini", "uptime", "kuptime --source=kcore, 9-symbol namelist + small BTF / uptime")
     r("guest", "kuptime-proc", "uptime", "kuptime --source=proc / uptime")
     r("guest", "kloadavg-kcore", "cat-loadavg", "kloadavg --source=kcore / cat /proc/loadavg")
+    r("guest", "kloadavg-kcore-cache", "cat-loadavg", "kloadavg --source=kcore, cache hit / cat")
     r("guest", "ksym-kallsyms", "ksym-map", "ksym namelist /proc/kallsyms / System.map")
 }' "$tmp/results" /dev/null
 if [ -z "${KMEMSTAT_BENCH_VMLINUX:-}" ]; then

@@ -138,9 +138,11 @@ note(sym_t *h, const struct sym_ent *e, int dirty, int unslid)
 static void _cache_note_unslid(sym_t *h, const struct sym_ent *e);
 
 /* Keeps what earlier sessions cached: another tool needed other symbols. */
-static void
+/* Returns how many entries the file held. */
+static size_t
 merge_existing(sym_t *h, const char *path)
 {
+	size_t held = 0;
 	struct sym_ent e = { 0 };
 	char line[SYM_MAX_LINE], name[256];
 	unsigned long long a;
@@ -154,8 +156,10 @@ merge_existing(sym_t *h, const char *path)
 			e.addr = a;
 			/* unslid already: noted as a namelist entry */
 			_cache_note_unslid(h, &e);
+			held++;
 		}
 	fclose(fp);
+	return held;
 }
 
 /* Written whole to a temporary file and renamed: never half a cache. */
@@ -172,7 +176,9 @@ _cache_write(sym_t *h)
 		return;
 	if (mkdir(cache_dir(), 0755) == -1 && errno != EEXIST)
 		return;
-	merge_existing(h, path);
+	/* Nothing this session found is new: leave the file alone. */
+	if (merge_existing(h, path) == c->n)
+		return;
 	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
 	if ((fd = mkstemp(tmp)) == -1)
 		return;
