@@ -17,8 +17,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <bpf/btf.h>
-
 #include "sym_private.h"
 
 struct cpage {
@@ -26,31 +24,32 @@ struct cpage {
 	unsigned char data[SYM_PAGE_SIZE];
 };
 
-struct cmember {
-	char *type, *name, *subtype;
-	uint64_t offset, size;
-};
-
-struct ctype {
-	char *name;
-	uint64_t size, align;
-};
-
 struct capture {
 	struct cpage **pages;
 	size_t npages, cap_pages;
 	struct sym_ent *syms;
 	size_t nsyms;
-	struct cmember *members;
-	size_t nmembers;
-	struct ctype *types;
-	size_t ntypes;
+	struct btfsubset *types;
 };
 
 struct capture *
 _cap_new(void)
 {
-	return calloc(1, sizeof(struct capture));
+	struct capture *c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	if ((c->types = _bs_new()) == NULL) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+struct btfsubset *
+_cap_types(struct capture *c)
+{
+	return c != NULL ? c->types : NULL;
 }
 
 void
@@ -68,15 +67,7 @@ _cap_free(struct capture *c)
 		free((char *)c->syms[i].module);
 	}
 	free(c->syms);
-	for (i = 0; i < c->nmembers; i++) {
-		free(c->members[i].type);
-		free(c->members[i].name);
-		free(c->members[i].subtype);
-	}
-	free(c->members);
-	for (i = 0; i < c->ntypes; i++)
-		free(c->types[i].name);
-	free(c->types);
+	_bs_free(c->types);
 	free(c);
 }
 
@@ -178,49 +169,6 @@ _cap_symbol(sym_t *h, const struct sym_ent *e)
 	c->nsyms++;
 }
 
-void
-_cap_member(sym_t *h, const char *type, const char *member, uint64_t offset,
-    uint64_t size, const char *subtype)
-{
-	struct capture *c = h->cap;
-	struct cmember *nm;
-	size_t i;
-
-	for (i = 0; i < c->nmembers; i++)
-		if (strcmp(c->members[i].type, type) == 0 &&
-		    strcmp(c->members[i].name, member) == 0)
-			return;
-	nm = realloc(c->members, (c->nmembers + 1) * sizeof(*nm));
-	if (nm == NULL)
-		return;
-	c->members = nm;
-	nm[c->nmembers] = (struct cmember){ strdup(type), strdup(member),
-	    subtype ? strdup(subtype) : NULL, offset, size };
-	c->nmembers++;
-}
-
-void
-_cap_type(sym_t *h, const char *type, uint64_t size, uint64_t align)
-{
-	struct capture *c = h->cap;
-	struct ctype *nt;
-	size_t i;
-
-	for (i = 0; i < c->ntypes; i++)
-		if (strcmp(c->types[i].name, type) == 0) {
-			if (size)
-				c->types[i].size = size;
-			if (align)
-				c->types[i].align = align;
-			return;
-		}
-	if ((nt = realloc(c->types, (c->ntypes + 1) * sizeof(*nt))) == NULL)
-		return;
-	c->types = nt;
-	nt[c->ntypes] = (struct ctype){ strdup(type), size, align };
-	c->ntypes++;
-}
-
 /* ---- writing the fixture ---- */
 
 static int
@@ -256,123 +204,6 @@ write_map(sym_t *h, const char *dir)
 		return -1;
 	}
 	return 0;
-}
-
-static __s32
-struct_id(const struct capture *c, const char *name, __s32 first)
-{
-	size_t i;
-
-	for (i = 0; i < c->ntypes; i++)
-		if (strcmp(c->types[i].name, name) == 0)
-			return first + (__s32)i;
-	return -1;
-}
-
-/* Every struct named by a member or a size query becomes a type. */
-static void
-collect_types(sym_t *h)
-{
-	struct capture *c = h->cap;
-	size_t i, n = c->nmembers;
-
-	for (i = 0; i < n; i++) {
-		_cap_type(h, c->members[i].type, 0, 0);
-		if (c->members[i].subtype != NULL)
-			_cap_type(h, c->members[i].subtype, 0, 0);
-	}
-}
-
-static uint64_t
-struct_size(const struct capture *c, const struct ctype *t)
-{
-	uint64_t end = t->size;
-	size_t i;
-
-	for (i = 0; i < c->nmembers; i++)
-		if (strcmp(c->members[i].type, t->name) == 0 &&
-		    c->members[i].offset + c->members[i].size > end)
-			end = c->members[i].offset + c->members[i].size;
-	return end;
-}
-
-/*
- * Ids 1-4 are u8, u16, u32, u64; then one struct per recorded type; any
- * other member size is an array of u8, added after the structs (BTF ids
- * may refer forward).
- */
-static int
-write_btf(sym_t *h, const char *dir)
-{
-	struct capture *c = h->cap;
-	static const char *const ints[] = { "u8", "u16", "u32", "u64" };
-	const void *raw;
-	char path[4096];
-	struct btf *b;
-	__u32 rawsz;
-	__s32 first, tid, next;
-	size_t i, j;
-	int fd = -1, rc = -1;
-
-	collect_types(h);
-	if ((b = btf__new_empty()) == NULL) {
-		_sym_err(h, "btf__new_empty failed");
-		return -1;
-	}
-	for (i = 0; i < 4; i++)
-		if (btf__add_int(b, ints[i], 1 << i, 0) < 0)
-			goto fail_btf;
-	first = 5;
-	next = first + (__s32)c->ntypes;
-	for (i = 0; i < c->ntypes; i++) {
-		const struct ctype *t = &c->types[i];
-
-		if (btf__add_struct(b, t->name, (__u32)struct_size(c, t)) < 0)
-			goto fail_btf;
-		for (j = 0; j < c->nmembers; j++) {
-			const struct cmember *m = &c->members[j];
-
-			if (strcmp(m->type, t->name) != 0)
-				continue;
-			if (m->subtype != NULL)
-				tid = struct_id(c, m->subtype, first);
-			else if (m->size == 1 || m->size == 2 ||
-			    m->size == 4 || m->size == 8)
-				tid = m->size == 1 ? 1 : m->size == 2 ? 2 :
-				    m->size == 4 ? 3 : 4;
-			else
-				tid = next++;	/* an array, added below */
-			if (btf__add_field(b, m->name, tid,
-			    (__u32)(m->offset * 8), 0) < 0)
-				goto fail_btf;
-		}
-	}
-	for (i = 0; i < c->nmembers; i++) {
-		const struct cmember *m = &c->members[i];
-
-		if (m->subtype == NULL && m->size != 1 && m->size != 2 &&
-		    m->size != 4 && m->size != 8 &&
-		    btf__add_array(b, 4, 1, (__u32)m->size) < 0)
-			goto fail_btf;
-	}
-	raw = btf__raw_data(b, &rawsz);
-	snprintf(path, sizeof(path), "%s/btf", dir);
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) ==
-	    -1 || write(fd, raw, rawsz) != (ssize_t)rawsz) {
-		_sym_syserr(h, "%s", path);
-		goto out;
-	}
-	rc = 0;
-	goto out;
-fail_btf:
-	_sym_err(h, "building the fixture's BTF failed");
-out:
-	if (fd != -1 && close(fd) == -1 && rc == 0) {
-		_sym_syserr(h, "%s", path);
-		rc = -1;
-	}
-	btf__free(b);
-	return rc;
 }
 
 /* Contiguous pages become one PT_LOAD. */
@@ -498,6 +329,8 @@ out:
 int
 sym_capture_write(sym_t *h, const char *dir)
 {
+	char path[4096];
+
 	if (h->cap == NULL || h->mops == NULL) {
 		_sym_err(h, "%s: nothing captured (no kernel memory source)",
 		    dir);
@@ -506,10 +339,12 @@ sym_capture_write(sym_t *h, const char *dir)
 	if (h->vmcoreinfo == NULL)
 		_sym_explain(h, "the source has no VMCOREINFO: the fixture's "
 		    "note is empty");
-	_sym_explain(h, "capture: %zu pages, %zu symbols, %zu members",
-	    h->cap->npages, h->cap->nsyms, h->cap->nmembers);
+	_sym_explain(h, "capture: %zu pages, %zu symbols, %zu types and "
+	    "members", h->cap->npages, h->cap->nsyms,
+	    _bs_count(h->cap->types));
+	snprintf(path, sizeof(path), "%s/btf", dir);
 	if (write_core(h, dir) == -1 || write_map(h, dir) == -1 ||
-	    write_btf(h, dir) == -1)
+	    _bs_write(h, h->cap->types, path) == -1)
 		return -1;
 	return 0;
 }

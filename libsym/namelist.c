@@ -271,7 +271,7 @@ load_cache(sym_t *h)
 	const struct sym_ent *e;
 	size_t i;
 
-	if (h->nlopt != NULL || _cache_path(h, path, sizeof(path)) == -1)
+	if (h->nlopt != NULL || _cache_path(h, ".map", path, sizeof(path)) == -1)
 		return -1;
 	if (!_cache_trusted(path))
 		return -1;

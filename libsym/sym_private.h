@@ -64,7 +64,8 @@ const struct sym_ent *_symtab_at(const struct symtab *t, size_t i);
 
 /* ---- the symbol cache (kvm_mkdb's idea), keyed by build-id ---- */
 struct symcache;
-int _cache_path(sym_t *h, char *buf, size_t len);
+/* ext: ".map" for the symbols, ".btf" for the types */
+int _cache_path(sym_t *h, const char *ext, char *buf, size_t len);
 int _cache_trusted(const char *path);
 void _cache_note(sym_t *h, const struct sym_ent *e, int dirty);
 void _cache_write(sym_t *h);
@@ -132,15 +133,26 @@ int _sym_type_size(sym_t *h, const char *type, uint64_t *size);
 int _sym_type_align(sym_t *h, const char *type, uint64_t *align);
 void _sym_types_free(sym_t *h);
 
+/* ---- a BTF of only the members used (fixtures, the type cache) ---- */
+struct btfsubset;
+struct btf;
+struct btfsubset *_bs_new(void);
+void _bs_free(struct btfsubset *c);
+size_t _bs_count(const struct btfsubset *c);
+void _bs_member(struct btfsubset *c, const char *type, const char *member,
+    uint64_t offset, uint64_t size, const char *subtype);
+void _bs_type(struct btfsubset *c, const char *type, uint64_t size,
+    uint64_t align);
+int _bs_merge(struct btfsubset *c, const struct btf *b);
+int _bs_write(sym_t *h, struct btfsubset *c, const char *path);
+
 /* ---- capture (kcapture): recorded pages, symbols and types ---- */
 struct capture;
 struct capture *_cap_new(void);
 void _cap_free(struct capture *c);
+struct btfsubset *_cap_types(struct capture *c);
 int _cap_read(sym_t *h, uint64_t addr, void *buf, size_t len);
 void _cap_symbol(sym_t *h, const struct sym_ent *e);
-void _cap_member(sym_t *h, const char *type, const char *member,
-    uint64_t offset, uint64_t size, const char *subtype);
-void _cap_type(sym_t *h, const char *type, uint64_t size, uint64_t align);
 
 /* ---- the handle ---- */
 struct sym_handle {
@@ -170,6 +182,10 @@ struct sym_handle {
 	int live;			/* the running kernel */
 
 	void *btf;			/* struct btf *, loaded on first use */
+	int btf_cached;			/* it is the cached subset */
+	int btf_own;			/* it is the kernel's own */
+	int btf_nocache;		/* the cache lacked a type */
+	struct btfsubset *typerec;	/* types used, for the cache */
 	char *btfpath;
 	struct capture *cap;
 	int in_capture;			/* inside a capture read: don't recurse */

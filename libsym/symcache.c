@@ -22,6 +22,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <bpf/btf.h>
+
 #include "sym_private.h"
 
 #define CACHE_DIR	"/var/cache/kmemstat"
@@ -49,7 +51,7 @@ cache_dir(void)
 
 /* The cache needs a build-id to be keyed by and a slide to unslide with. */
 int
-_cache_path(sym_t *h, char *buf, size_t len)
+_cache_path(sym_t *h, const char *ext, char *buf, size_t len)
 {
 	char id[128];
 	uint64_t off;
@@ -65,8 +67,8 @@ _cache_path(sym_t *h, char *buf, size_t len)
 		if (!((id[i] >= '0' && id[i] <= '9') ||
 		    (id[i] >= 'a' && id[i] <= 'f')))
 			return -1;
-	if (i == 0 || (size_t)snprintf(buf, len, "%s/%s.map", cache_dir(),
-	    id) >= len)
+	if (i == 0 || (size_t)snprintf(buf, len, "%s/%s%s", cache_dir(),
+	    id, ext) >= len)
 		return -1;
 	return 0;
 }
@@ -90,20 +92,6 @@ cache(sym_t *h)
 	if (h->symcache == NULL)
 		h->symcache = calloc(1, sizeof(struct symcache));
 	return h->symcache;
-}
-
-static void note(sym_t *h, const struct sym_ent *e, int dirty, int unslid);
-
-void
-_cache_note(sym_t *h, const struct sym_ent *e, int dirty)
-{
-	note(h, e, dirty, 0);
-}
-
-static void
-_cache_note_unslid(sym_t *h, const struct sym_ent *e)
-{
-	note(h, e, 0, 1);
 }
 
 /* Remembers a symbol the session used, at its unslid address. */
@@ -135,10 +123,16 @@ note(sym_t *h, const struct sym_ent *e, int dirty, int unslid)
 	c->dirty |= dirty;
 }
 
-static void _cache_note_unslid(sym_t *h, const struct sym_ent *e);
+void
+_cache_note(sym_t *h, const struct sym_ent *e, int dirty)
+{
+	note(h, e, dirty, 0);
+}
 
-/* Keeps what earlier sessions cached: another tool needed other symbols. */
-/* Returns how many entries the file held. */
+/*
+ * Keeps what earlier sessions cached (another tool needed other symbols);
+ * returns how many entries the file held.
+ */
 static size_t
 merge_existing(sym_t *h, const char *path)
 {
@@ -149,13 +143,12 @@ merge_existing(sym_t *h, const char *path)
 	FILE *fp;
 
 	if (!_cache_trusted(path) || (fp = fopen(path, "re")) == NULL)
-		return;
+		return 0;
 	while (fgets(line, sizeof(line), fp) != NULL)
 		if (sscanf(line, "%llx %c %255s", &a, &e.type, name) == 3) {
 			e.name = name;
 			e.addr = a;
-			/* unslid already: noted as a namelist entry */
-			_cache_note_unslid(h, &e);
+			note(h, &e, 0, 1);	/* unslid already */
 			held++;
 		}
 	fclose(fp);
@@ -163,8 +156,8 @@ merge_existing(sym_t *h, const char *path)
 }
 
 /* Written whole to a temporary file and renamed: never half a cache. */
-void
-_cache_write(sym_t *h)
+static void
+write_symbols(sym_t *h)
 {
 	struct symcache *c = h->symcache;
 	char path[4096], tmp[4200];
@@ -172,7 +165,8 @@ _cache_write(sym_t *h)
 	size_t i;
 	int fd;
 
-	if (c == NULL || !c->dirty || _cache_path(h, path, sizeof(path)) == -1)
+	if (c == NULL || !c->dirty ||
+	    _cache_path(h, ".map", path, sizeof(path)) == -1)
 		return;
 	if (mkdir(cache_dir(), 0755) == -1 && errno != EEXIST)
 		return;
@@ -211,4 +205,57 @@ _cache_free(sym_t *h)
 	free(c->ents);
 	free(c);
 	h->symcache = NULL;
+}
+
+/*
+ * The struct members resolved from the kernel's own BTF, merged with
+ * those cached before, as a BTF subset beside the symbols.
+ */
+static void
+write_types(sym_t *h)
+{
+	struct btfsubset *old;
+	struct btf *b;
+	char path[4096], tmp[4200];
+	size_t held = 0;
+	int fd;
+
+	if (!h->btf_own || _bs_count(h->typerec) == 0 ||
+	    _cache_path(h, ".btf", path, sizeof(path)) == -1)
+		return;
+	if (_cache_trusted(path) && (b = btf__parse(path, NULL)) != NULL) {
+		if ((old = _bs_new()) != NULL) {
+			_bs_merge(old, b);
+			held = _bs_count(old);
+			_bs_free(old);
+		}
+		_bs_merge(h->typerec, b);
+		btf__free(b);
+		if (held == _bs_count(h->typerec))
+			return;
+	}
+	if (mkdir(cache_dir(), 0755) == -1 && errno != EEXIST)
+		return;
+	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
+	if ((fd = mkstemp(tmp)) == -1)
+		return;
+	close(fd);
+	unlink(tmp);
+	if (_bs_write(h, h->typerec, tmp) == -1 || rename(tmp, path) == -1) {
+		unlink(tmp);
+		return;
+	}
+	_sym_explain(h, "type cache %s written", path);
+}
+
+void
+_cache_write(sym_t *h)
+{
+	char err[SYM_ERRSIZE];
+
+	/* A failed cache write is not the caller's error. */
+	memcpy(err, h->errbuf, sizeof(err));
+	write_symbols(h);
+	write_types(h);
+	memcpy(h->errbuf, err, sizeof(err));
 }

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,11 +24,34 @@ silent(enum libbpf_print_level level, const char *fmt, va_list ap)
 	return 0;
 }
 
+static struct btf *
+parse(sym_t *h, const char *path)
+{
+	struct btf *btf;
+	char why[128];
+
+	libbpf_set_print(silent);
+	errno = 0;
+	if ((btf = btf__parse(path, NULL)) != NULL)
+		return btf;
+	/* libbpf has errnos of its own (bad magic, bad format...) */
+	if (libbpf_strerror(errno ? errno : EINVAL, why, sizeof(why)) != 0)
+		snprintf(why, sizeof(why), "errno %d", errno);
+	_sym_err(h, "%s: cannot load BTF: %s", path, why);
+	return NULL;
+}
+
+/*
+ * The cached subset first (see symcache.c), unless the user named a BTF
+ * or a vmlinux; then the kernel's own.  Only the kernel's own BTF feeds
+ * the cache: a --btf file could be anything.
+ */
 static int
 load_btf(sym_t *h)
 {
+	char cpath[4096];
 	const char *path;
-	struct btf *btf;
+	struct btf *btf = NULL;
 
 	if (h->btf != NULL)
 		return 0;
@@ -35,36 +59,65 @@ load_btf(sym_t *h)
 		path = h->btfopt;
 	else if (h->nlopt != NULL && _nl_is_elf(h->nlopt))
 		path = h->nlopt;
-	else if (h->live)
+	else if (!h->btf_nocache && _cache_path(h, ".btf", cpath,
+	    sizeof(cpath)) == 0 && _cache_trusted(cpath) &&
+	    (btf = parse(h, cpath)) != NULL) {
+		path = cpath;
+		h->btf_cached = 1;
+	} else if (h->live) {
 		path = SYS_BTF;
-	else {
+		h->btf_own = 1;
+	} else {
 		_sym_err(h, "%s: no BTF for this kernel: give one with --btf "
 		    "(raw BTF, or a vmlinux with .BTF)", h->memfile);
 		return -1;
 	}
-	libbpf_set_print(silent);
-	errno = 0;
-	btf = btf__parse(path, NULL);
-	if (btf == NULL) {
-		char why[128];
-
-		/* libbpf has errnos of its own (bad magic, bad format...) */
-		if (libbpf_strerror(errno ? errno : EINVAL, why,
-		    sizeof(why)) != 0)
-			snprintf(why, sizeof(why), "errno %d", errno);
-		_sym_err(h, "%s: cannot load BTF: %s", path, why);
+	if (btf == NULL && (btf = parse(h, path)) == NULL)
 		return -1;
-	}
 	if ((h->btfpath = strdup(path)) == NULL) {
 		btf__free(btf);
 		_sym_err(h, "out of memory");
 		return -1;
 	}
 	h->btf = btf;
-	_sym_explain(h, "types: struct layouts from the BTF in %s (%u types); "
-	    "the old tools compiled them in from <sys/proc.h>", path,
-	    btf__type_cnt(btf));
+	if (h->btf_own && h->typerec == NULL)
+		h->typerec = _bs_new();
+	_sym_explain(h, "types: struct layouts from the BTF in %s (%u types)%s",
+	    path, btf__type_cnt(btf), h->btf_cached ? ", the cached subset" :
+	    "; the old tools compiled them in from <sys/proc.h>");
 	return 0;
+}
+
+/* The cached subset lacked something: the kernel's own BTF, once. */
+static int
+reload_full(sym_t *h)
+{
+	if (!h->btf_cached)
+		return -1;
+	_sym_explain(h, "types: not in the cached BTF, loading %s's own",
+	    h->live ? "the kernel" : "the dump");
+	btf__free(h->btf);
+	h->btf = NULL;
+	free(h->btfpath);
+	h->btfpath = NULL;
+	h->btf_cached = 0;
+	h->btf_nocache = 1;
+	return load_btf(h);
+}
+
+static void
+record_member(sym_t *h, const char *type, const char *member,
+    uint64_t offset, uint64_t size, const char *subtype)
+{
+	_bs_member(_cap_types(h->cap), type, member, offset, size, subtype);
+	_bs_member(h->typerec, type, member, offset, size, subtype);
+}
+
+static void
+record_type(sym_t *h, const char *type, uint64_t size, uint64_t align)
+{
+	_bs_type(_cap_types(h->cap), type, size, align);
+	_bs_type(h->typerec, type, size, align);
 }
 
 void
@@ -72,6 +125,8 @@ _sym_types_free(sym_t *h)
 {
 	btf__free(h->btf);
 	h->btf = NULL;
+	_bs_free(h->typerec);
+	h->typerec = NULL;
 }
 
 static int
@@ -157,8 +212,8 @@ type_name(const struct btf *btf, __u32 id)
 	return btf__name_by_offset(btf, t->name_off);
 }
 
-int
-_sym_member(sym_t *h, const char *type, const char *member,
+static int
+member_once(sym_t *h, const char *type, const char *member,
     struct sym_member *out)
 {
 	char path[256], *comp, *save = NULL;
@@ -187,9 +242,8 @@ _sym_member(sym_t *h, const char *type, const char *member,
 			    comp);
 			return -1;
 		}
-		if (h->cap != NULL)
-			_cap_member(h, parent, comp, bits / 8, (uint64_t)size,
-			    type_name(h->btf, mtype));
+		record_member(h, parent, comp, bits / 8, (uint64_t)size,
+		    type_name(h->btf, mtype));
 		total += bits / 8;
 		cur = mtype;
 		parent = type_name(h->btf, mtype);
@@ -205,24 +259,41 @@ _sym_member(sym_t *h, const char *type, const char *member,
 }
 
 int
+_sym_member(sym_t *h, const char *type, const char *member,
+    struct sym_member *m)
+{
+	if (member_once(h, type, member, m) == 0)
+		return 0;
+	if (reload_full(h) == -1)
+		return -1;
+	return member_once(h, type, member, m);
+}
+
+/* Every spelling in the cache before the full BTF: a kernel has one. */
+int
 _sym_member_any(sym_t *h, const char *type, const char *const *names,
     struct sym_member *m, const char **found)
 {
 	const char *const *n;
+	int pass;
 
-	for (n = names; *n != NULL; n++)
-		if (_sym_member(h, type, *n, m) == 0) {
-			if (found != NULL)
-				*found = *n;
-			return 0;
-		}
+	for (pass = 0; pass < 2; pass++) {
+		for (n = names; *n != NULL; n++)
+			if (member_once(h, type, *n, m) == 0) {
+				if (found != NULL)
+					*found = *n;
+				return 0;
+			}
+		if (pass == 0 && reload_full(h) == -1)
+			break;
+	}
 	_sym_err(h, "%s: struct %s has none of the members %s...",
 	    h->btfpath ? h->btfpath : "BTF", type, names[0]);
 	return -1;
 }
 
-int
-_sym_type_size(sym_t *h, const char *type, uint64_t *size)
+static int
+type_once(sym_t *h, const char *type, uint64_t *size, uint64_t *align)
 {
 	__s32 id;
 	__s64 sz;
@@ -236,27 +307,33 @@ _sym_type_size(sym_t *h, const char *type, uint64_t *size)
 		return -1;
 	}
 	*size = (uint64_t)sz;
-	if (h->cap != NULL)
-		_cap_type(h, type, (uint64_t)sz, (uint64_t)al);
+	*align = (uint64_t)al;
+	record_type(h, type, *size, *align);
 	return 0;
+}
+
+static int
+type_info(sym_t *h, const char *type, uint64_t *size, uint64_t *align)
+{
+	if (type_once(h, type, size, align) == 0)
+		return 0;
+	if (reload_full(h) == -1)
+		return -1;
+	return type_once(h, type, size, align);
+}
+
+int
+_sym_type_size(sym_t *h, const char *type, uint64_t *size)
+{
+	uint64_t align;
+
+	return type_info(h, type, size, &align);
 }
 
 int
 _sym_type_align(sym_t *h, const char *type, uint64_t *align)
 {
-	__s32 id;
-	int al;
+	uint64_t size;
 
-	if (find_type(h, type, &id) == -1)
-		return -1;
-	if ((al = btf__align_of(h->btf, (__u32)id)) <= 0) {
-		_sym_err(h, "%s: type %s has no alignment", h->btfpath, type);
-		return -1;
-	}
-	*align = (uint64_t)al;
-	if (h->cap != NULL) {
-		__s64 sz = btf__resolve_size(h->btf, (__u32)id);
-		_cap_type(h, type, sz > 0 ? (uint64_t)sz : 0, *align);
-	}
-	return 0;
+	return type_info(h, type, &size, align);
 }

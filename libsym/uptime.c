@@ -24,18 +24,14 @@ struct tk_layout {
  * tk_core is an anonymous struct { seqcount_raw_spinlock_t seq; struct
  * timekeeper timekeeper; } (kernel/time/timekeeping.c, since 3.17), so the
  * timekeeper sits at the seqcount's size rounded up to its alignment.
- * Linux 6.13 named it struct tk_data.
+ * Linux 6.13 named the struct tk_data, keeping seq and timekeeper first,
+ * so the rule still holds there.
  */
 static int
 timekeeper_offset(sym_t *h, uint64_t *off)
 {
-	struct sym_member m;
 	uint64_t seq, align;
 
-	if (_sym_member(h, "tk_data", "timekeeper", &m) == 0) {
-		*off = m.offset;
-		return 0;
-	}
 	if (_sym_type_size(h, "seqcount_raw_spinlock_t", &seq) == -1 ||
 	    _sym_type_align(h, "timekeeper", &align) == -1)
 		return -1;

@@ -140,6 +140,10 @@ else not_ok cache-written "no /tmp/kcache/*.map after a run"; fi
 kuptime --explain >/dev/null 2>/tmp/kt.err
 if grep -q 'symbols from the cache' /tmp/kt.err; then ok cache-used
 else not_ok cache-used "second run did not use the cache$(first_err /tmp/kt.err)"; fi
+# ... and the struct members beside them, as a BTF subset.
+if ls /tmp/kcache/*.btf >/dev/null 2>&1 && grep -q 'the cached subset' /tmp/kt.err &&
+    ! grep -q 'loading the kernel' /tmp/kt.err; then ok type-cache-used
+else not_ok type-cache-used "no .btf in /tmp/kcache, or not used$(first_err /tmp/kt.err)"; fi
 check_kuptime cache "" ""
 check_kloadavg cache
 
