@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <utmp.h>
 
 #include "common.h"
+#include "uptimefmt.h"
 
 enum { OPT_UTMP = OPT_TOOL };
 
@@ -28,47 +28,6 @@ usage(int status)
 	    "       [--utmp file] [--explain] [--compare]\n",
 	    program_invocation_short_name);
 	exit(status);
-}
-
-/* As procps: USER_PROCESS entries with a name. */
-static int
-count_users(const char *file)
-{
-	struct utmp *ut;
-	int n = 0;
-
-	if (file != NULL && utmpname(file) == -1)
-		return 0;
-	setutent();
-	while ((ut = getutent()) != NULL)
-		if (ut->ut_type == USER_PROCESS && ut->ut_user[0] != '\0')
-			n++;
-	endutent();
-	return n;
-}
-
-static void
-print_default(const struct sym_uptime *up, const struct sym_loadavg *la,
-    int users)
-{
-	time_t now = (time_t)up->now;
-	struct tm tm;
-	int days, hours, mins, i;
-
-	localtime_r(&now, &tm);
-	days = (int)up->uptime / (60 * 60 * 24);
-	hours = ((int)up->uptime / (60 * 60)) % 24;
-	mins = ((int)up->uptime / 60) % 60;
-	printf(" %02d:%02d:%02d up ", tm.tm_hour, tm.tm_min, tm.tm_sec);
-	if (days)
-		printf("%d %s, ", days, days > 1 ? "days" : "day");
-	if (hours)
-		printf("%2d:%02d, ", hours, mins);
-	else
-		printf("%d min, ", mins);
-	printf("%2d %s,  load average: ", users, users > 1 ? "users" : "user");
-	for (i = 0; i < 3; i++)
-		printf("%.2f%s", (double)la->centi[i] / 100.0, i < 2 ? ", " : "\n");
 }
 
 /* procps 4.0's -p: each unit peeled off in turn, largest first. */
@@ -199,10 +158,10 @@ main(int argc, char **argv)
 			errx(1, "%s", sym_geterr(h));
 		/* A dead kernel's users are in its utmp, if one was saved. */
 		if (up.live || utmp_file != NULL)
-			users = count_users(utmp_file);
+			users = utmp_users(utmp_file);
 		else
 			users = 0;
-		print_default(&up, &la, users);
+		uptime_line(&up, &la, users);
 	}
 	sym_close(h);
 	return 0;

@@ -112,6 +112,65 @@ int sym_getloadavg(double loadavg[], int nelem);
 int sym_proc_loadavg(struct sym_loadavg *la, char *errbuf);
 int sym_proc_uptime(struct sym_uptime *up, char *errbuf);
 
+/*
+ * One task as /proc shows it: the fields of /proc/PID/stat, status, wchan
+ * and cmdline, in /proc's own units (clock ticks of USER_HZ, pages, bytes),
+ * so that one formatter serves kernel memory and /proc alike.
+ */
+#define SYM_UID_REAL	0
+#define SYM_UID_EFF	1
+#define SYM_UID_SAVED	2
+#define SYM_UID_FS	3
+struct sym_task {
+	int pid;			/* the process (tgid) */
+	int tid;			/* the thread; == pid for the leader */
+	int ppid, pgrp, session, tpgid;
+	unsigned tty_nr;		/* stat field 7: major << 8 | minor ... */
+	char state;			/* R S D T t Z X I (task_state_array) */
+	unsigned flags;			/* PF_* (stat field 9) */
+	long priority, nice;		/* stat fields 18 and 19 */
+	int nlwp;			/* threads in the process */
+	unsigned long long utime, stime;	/* ticks; the process total
+					 * for a leader listed alone */
+	unsigned long long start_time;	/* ticks since boot */
+	unsigned long vsize;		/* bytes */
+	long rss;			/* pages */
+	int processor;
+	unsigned rt_priority, policy;
+	unsigned long long vm_lock_kb;	/* status VmLck */
+	unsigned uid[4], gid[4];	/* real, effective, saved, fs */
+	char comm[64];
+	char wchan[64];			/* symbol, "" when not sleeping */
+	char *cmdline;			/* NUL-separated, as /proc/PID/cmdline */
+	size_t cmdline_len;		/* 0: kernel thread, or none */
+};
+
+struct sym_tasks {
+	struct sym_task *task;
+	size_t n;
+};
+
+/* The system facts ps needs beside the tasks. */
+struct sym_psinfo {
+	double uptime;			/* seconds */
+	double now;			/* the kernel's clock (dead kernels) */
+	unsigned long long boot_time;	/* btime: seconds since the epoch */
+	unsigned long long memtotal_kb;
+	long page_size;
+	long hz;			/* USER_HZ */
+};
+
+#define SYM_TASKS_THREADS	0x1	/* every thread, not only leaders */
+#define SYM_TASKS_CMDLINE	0x2	/* read the argument lists */
+
+/* The task list from kernel memory, or /proc when that is the source. */
+int sym_tasks(sym_t *h, unsigned flags, struct sym_tasks *out);
+int sym_psinfo(sym_t *h, struct sym_psinfo *out);
+void sym_tasks_free(struct sym_tasks *t);
+/* compat: the same from /proc. */
+int sym_proc_tasks(unsigned flags, struct sym_tasks *out, char *errbuf);
+int sym_proc_psinfo(struct sym_psinfo *out, char *errbuf);
+
 /* kcapture: write what this session read as a fixture directory. */
 int sym_capture_write(sym_t *h, const char *dir);
 

@@ -154,6 +154,10 @@ struct btfsubset *_cap_types(struct capture *c);
 int _cap_read(sym_t *h, uint64_t addr, void *buf, size_t len);
 void _cap_symbol(sym_t *h, const struct sym_ent *e);
 
+/* ---- tasks from kernel memory (ktasks.c) ---- */
+int _kt_tasks(sym_t *h, unsigned flags, struct sym_tasks *out);
+int _kt_psinfo(sym_t *h, struct sym_psinfo *out);
+
 /* ---- the handle ---- */
 struct sym_handle {
 	char errbuf[SYM_ERRSIZE];

@@ -1,0 +1,2 @@
+/* placeholder: the procps-compatible ps formatter is being written */
+#include "config.h"

@@ -1,0 +1,1 @@
+/* placeholder: the procps-compatible ps formatter is being written */
