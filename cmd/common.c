@@ -32,6 +32,7 @@ common_option(struct common *co, int c, const char *arg, void (*usage)(int))
 		co->compare = 1;
 		return 1;
 	case 'h':
+	case OPT_HELP:
 		usage(0);
 		return 1;
 	case 'V':

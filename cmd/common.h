@@ -22,7 +22,7 @@ enum {
 	{ "source", required_argument, NULL, OPT_SOURCE }, \
 	{ "explain", no_argument, NULL, OPT_EXPLAIN }, \
 	{ "compare", no_argument, NULL, OPT_COMPARE }, \
-	{ "help", no_argument, NULL, 'h' }, \
+	{ "help", no_argument, NULL, OPT_HELP }, \
 	{ "version", no_argument, NULL, 'V' }
 
 struct common {

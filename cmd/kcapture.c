@@ -33,13 +33,21 @@ usage(int status)
 	exit(status);
 }
 
+/* dir/name, or exit: a fixture is never written to a truncated path. */
+static void
+join(char *path, size_t len, const char *dir, const char *name)
+{
+	if ((size_t)snprintf(path, len, "%s/%s", dir, name) >= len)
+		errx(1, "%s/%s: path too long", dir, name);
+}
+
 static void
 write_file(const char *dir, const char *name, const char *text)
 {
 	char path[PATH_MAX];
 	FILE *fp;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	join(path, sizeof(path), dir, name);
 	if ((fp = fopen(path, "wxe")) == NULL)
 		err(1, "%s", path);
 	fputs(text, fp);
@@ -56,7 +64,7 @@ copy_file(const char *from, const char *dir, const char *name)
 
 	if ((in = fopen(from, "re")) == NULL)
 		return;
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	join(path, sizeof(path), dir, name);
 	if ((out = fopen(path, "wxe")) == NULL)
 		err(1, "%s", path);
 	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
