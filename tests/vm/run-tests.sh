@@ -20,7 +20,14 @@ trap 'exit 130' INT TERM
 
 vmlinuz=$("$here/fetch-kernel.sh")
 staging=$(vm_stage "$tmp") || { keep=1; exit 1; }
-"$here/mkinitramfs.sh" "$staging" "$tmp/initrd.cpio.gz" "${KMEMSTAT_VM_GUEST:-$here/guest-tests.sh}" > /dev/null
+# Test equipment built beside the tools (noinst_PROGRAMS), if present.
+extras=
+for prog in utmpadd; do
+    f=$KMEMSTAT_BUILDDIR/tests/vm/$prog
+    [ -x "$f" ] && extras="$extras $f=/usr/local/bin/$prog"
+done
+# shellcheck disable=SC2086
+"$here/mkinitramfs.sh" "$staging" "$tmp/initrd.cpio.gz" "${KMEMSTAT_VM_GUEST:-$here/guest-tests.sh}" $extras > /dev/null
 
 echo "# booting $(basename "$vmlinuz") under QEMU TCG"
 vm_boot_filtered "$tmp/initrd.cpio.gz" "${KMEMSTAT_VM_TIMEOUT:-180}" "$tmp/out"
