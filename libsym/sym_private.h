@@ -157,6 +157,39 @@ void _cap_symbol(sym_t *h, const struct sym_ent *e);
 /* ---- tasks from kernel memory (ktasks.c) ---- */
 int _kt_tasks(sym_t *h, unsigned flags, struct sym_tasks *out);
 int _kt_psinfo(sym_t *h, struct sym_psinfo *out);
+/* The kernel's own arithmetic, kept apart for the unit tests. */
+char _kt_state_char(unsigned state, unsigned exit_state);
+unsigned _kt_tty_nr(int major, int minor_start, int index);
+void _kt_cputime_adjust(uint64_t ut, uint64_t st, uint64_t rtime,
+    uint64_t prev_ut, uint64_t prev_st, uint64_t *out_ut, uint64_t *out_st);
+
+/* ---- x86-64 page tables (pgtable.c) ---- */
+/* What a walk needs, read once per handle by _pt_init. */
+struct sym_pt {
+	int ready;
+	int levels;			/* 4, or 5 with LA57 */
+	uint64_t page_offset;		/* page_offset_base: the direct map */
+	uint64_t phys_mask;		/* physical_mask (SME/TDX bits off) */
+	int64_t phys_base;		/* for kernel-image addresses */
+	int phys_base_known;
+};
+int _pt_init(sym_t *h);
+/* Physical memory, through the direct map (later: a physical source). */
+int _pt_read_phys(sym_t *h, uint64_t pa, void *buf, size_t len);
+/* A kernel virtual address in the direct map or the image -> physical. */
+int _pt_kva_to_pa(sym_t *h, uint64_t kva, uint64_t *pa);
+/*
+ * va in the address space whose top-level table (mm->pgd, swapper_pg_dir)
+ * is at kernel virtual address pgd_kva -> physical address and the size
+ * of the page that maps it.  0, or 1 when va is not mapped (the error
+ * says at which level), or -1 when a table could not be read.
+ */
+int _pt_translate(sym_t *h, uint64_t pgd_kva, uint64_t va, uint64_t *pa,
+    uint64_t *pgsize);
+/* Up to len bytes of user memory at va: the count copied before the
+ * first page not present, or -1 when a table or page can't be read. */
+ssize_t _pt_read_user(sym_t *h, uint64_t pgd_kva, uint64_t va, void *buf,
+    size_t len);
 
 /* ---- the handle ---- */
 struct sym_handle {
@@ -193,6 +226,7 @@ struct sym_handle {
 	char *btfpath;
 	struct capture *cap;
 	int in_capture;			/* inside a capture read: don't recurse */
+	struct sym_pt pt;		/* page-table facts (pgtable.c) */
 };
 
 /* Error helpers, as libkvm's _kvm_err and _kvm_syserr. */
