@@ -21,6 +21,9 @@ either() {
 either "kuptime = procps uptime" uptime
 either "kuptime -p = procps uptime -p" uptime -p
 either "kuptime -s = procps uptime -s" uptime -s
+either "kw = procps w" w
+either "kw -s = procps w -s" w -s
+either "kw -h = procps w -h" w -h
 
 # The three averages equal /proc/loadavg read before or after.
 b=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -125,6 +125,29 @@ run_all() {
 
 run_all idle
 
+# Two logged-in sessions on the guest's virtual consoles, in utmp, for w.
+setsid -c sh -c 'echo $$ > /tmp/login1.pid; exec sleep 1000' \
+    < /dev/tty1 > /dev/tty1 2>&1 &
+setsid -c sh -c 'echo $$ > /tmp/login2.pid; sleep 1000; :' \
+    < /dev/tty2 > /dev/tty2 2>&1 &
+sleep 1
+utmpadd root tty1 "$(cat /tmp/login1.pid)" 10.0.2.2 &&
+    utmpadd root tty2 "$(cat /tmp/login2.pid)" && ok utmp-sessions ||
+    not_ok utmp-sessions "utmpadd failed"
+# kw against procps w, just before or after (IDLE and the clock tick).
+check_w() {
+    _name=kw-$1 _src=$2; shift 2
+    before=$(/usr/bin/w "$@" 2>&1)
+    rc=0; out=$(kw "$_src" "$@" 2>/tmp/kt.err) || rc=$?
+    after=$(/usr/bin/w "$@" 2>&1)
+    if [ "$rc" -ne 0 ]; then not_ok "$_name" "exit $rc$(first_err /tmp/kt.err)"
+    elif [ "$out" = "$before" ] || [ "$out" = "$after" ]; then ok "$_name"
+    else not_ok "$_name" "kw '$out', w '$before' / '$after'"; fi
+}
+check_w proc --source=proc
+check_w proc-short --source=proc -s
+check_w proc-noheader --source=proc -h
+
 # ksym: nlist against the kernel's own table.
 want=$(grep ' avenrun$' /proc/kallsyms | cut -d' ' -f1)
 got=$(ksym --source=kcore avenrun 2>&1 | cut -d' ' -f1)
