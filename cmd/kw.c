@@ -282,7 +282,8 @@ env_width(const char *name, int *v, int lo, int hi, int dflt)
 	}
 }
 
-static void
+/* Returns the clock the line showed: the idle times are counted to it. */
+static time_t
 header(const struct wopts *o, sym_t *h)
 {
 	struct sym_uptime up;
@@ -296,6 +297,7 @@ header(const struct wopts *o, sym_t *h)
 		printf("%-*s", o->fromlen - 1, "FROM");
 	fputs(o->longform ? "  LOGIN@   IDLE   JCPU   PCPU WHAT\n" :
 	    "   IDLE WHAT\n", stdout);
+	return (time_t)up.now;
 }
 
 int
@@ -316,6 +318,7 @@ main(int argc, char **argv)
 	struct sym_psinfo ps;
 	struct sym_tasks ts;
 	struct utmp *u;
+	time_t now;
 	int c;
 	sym_t *h;
 
@@ -348,18 +351,19 @@ main(int argc, char **argv)
 	env_width("PROCPS_FROMLEN", &o.fromlen, 8, UT_HOSTSIZE, 16);
 	o.maxcmd = cmd_width(&o);
 	h = common_open(&co);
-	if (o.header)
-		header(&o, h);
+	now = o.header ? header(&o, h) : 0;
 	if (sym_tasks(h, SYM_TASKS_CMDLINE, &ts) == -1 ||
 	    sym_psinfo(h, &ps) == -1)
 		errx(1, "%s", sym_geterr(h));
+	if (!o.header)
+		now = (time_t)ps.now;
 	setutent();
 	while ((u = getutent()) != NULL) {
 		if (u->ut_type != USER_PROCESS)
 			continue;
 		if (o.user ? strncmp(u->ut_user, o.user, UT_NAMESIZE) == 0 :
 		    u->ut_user[0] != '\0')
-			show(&o, u, &ts, (time_t)ps.now, ps.hz);
+			show(&o, u, &ts, now, ps.hz);
 	}
 	endutent();
 	sym_tasks_free(&ts);

@@ -1047,6 +1047,9 @@ task_fields(struct kt_ctx *c, const unsigned char *tb, uint64_t task,
 			return -1;
 		t->vsize = c->mc.vsize;
 		t->rss = c->mc.rss;
+		/* status VmRSS: the same counters, in KiB (4 KiB pages) */
+		t->vm_rss_kb = c->mc.rss > 0 ?
+		    (unsigned long long)c->mc.rss * (SYM_PAGE_SIZE / 1024) : 0;
 		t->vm_lock_kb = c->mc.locked_kb;
 		if (c->mc.cmdline_len > 0) {
 			if ((t->cmdline = malloc(c->mc.cmdline_len)) == NULL) {
@@ -1327,6 +1330,16 @@ broken:
 		_sym_explain(c->h, "%s: walking again", c->h->errbuf);
 		free(tb);
 		return KT_RETRY;
+	}
+	/* A live list that kept changing: what was read before the break
+	 * is real; a dump's list does not change, so there it is damage. */
+	if (c->h->live) {
+		_sym_explain(c->h, "%s: the list kept changing; listing the %zu "
+		    "tasks read before the break", c->h->errbuf, c->n);
+		c->skipped++;
+		c->h->errbuf[0] = '\0';
+		free(tb);
+		return KT_OK;
 	}
 fail:
 	free(tb);

@@ -12,5 +12,6 @@ Suite *suite_elfcore(void);
 Suite *suite_fixedpoint(void);
 Suite *suite_compat(void);
 Suite *suite_kaslr(void);
+Suite *suite_ktasks(void);
 
 #endif

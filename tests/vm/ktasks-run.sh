@@ -9,7 +9,8 @@
 #   ktasks-run.sh [default|max]...      (both when none is given)
 #
 # Environment: KMEMSTAT_BUILDDIR (the configured build tree; default
-# ../../build), KMEMSTAT_VM_TIMEOUT (s, default 400), KMEMSTAT_VM_KEEP=1.
+# ../../build), KMEMSTAT_VM_TIMEOUT (s, default 400), KMEMSTAT_VM_KEEP=1,
+# KMEMSTAT_VM_BENCH=1 (also time the walk at 1,000 and 4,000 processes).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -27,10 +28,16 @@ bld=$(cd "$KMEMSTAT_BUILDDIR" && pwd)
 ${CC:-cc} -O2 -Wall -I"$here/../../libsym" -I"$bld" -o "$staging/usr/local/bin/ktaskdump" \
     "$here/ktaskdump.c" "$bld/libsym/.libs/libsymcore.a" -lelf -lkmod -lbpf
 ${CC:-cc} -O2 -Wall -pthread -o "$staging/usr/local/bin/ktasks-zoo" "$here/ktasks-zoo.c"
-"$here/mkinitramfs.sh" "$staging" "$tmp/initrd.cpio.gz" "$here/guest-ktasks.sh" > /dev/null
+bench=
+if [ "${KMEMSTAT_VM_BENCH:-0}" = 1 ]; then
+    : > "$tmp/bench-enabled"
+    bench="$tmp/bench-enabled=/bench-enabled"
+fi
+# shellcheck disable=SC2086
+"$here/mkinitramfs.sh" "$staging" "$tmp/initrd.cpio.gz" "$here/guest-ktasks.sh" $bench > /dev/null
 
 [ $# -gt 0 ] || set -- default max
-total_fail=0
+total_fail=0 total_pass=0
 for cpu in "$@"; do
     echo "# booting with -cpu $cpu"
     mkdir -p "$tmp/out-$cpu"
@@ -41,8 +48,9 @@ for cpu in "$@"; do
     fi
     vm_tally "$tmp/out-$cpu/console.log" "$(cat "$tmp/rc")"
     echo "# -cpu $cpu: $vm_pass passed, $vm_fail failed"
-    total_fail=$((total_fail + vm_fail))
+    total_fail=$((total_fail + vm_fail)); total_pass=$((total_pass + vm_pass))
 done
+echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ] || keep=1
 [ "$keep" = 1 ] && echo "# logs kept in $tmp"
 [ "$total_fail" -eq 0 ]
