@@ -29,7 +29,7 @@ usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 	    "usage: %s [-M core] [-N namelist] [--btf file] [--source=...] "
-	    "[--explain] -o dir\n", program_invocation_short_name);
+	    "[--explain] [-t] -o dir\n", program_invocation_short_name);
 	exit(status);
 }
 
@@ -116,9 +116,25 @@ same_loads(const char *a, const char *b)
 	return spaces == 3 && strncmp(a, b, n) == 0;
 }
 
+/* procps's output of the same moment, for the process table (-t). */
+static const struct {
+	const char *file, *cmd;
+} ps_truth[] = {
+	{ "ps-ef.out", "ps -ef" },
+	{ "ps-aux.out", "ps aux" },
+	{ "ps-el.out", "ps -el" },
+	{ "ps-eLf.out", "ps -eLf" },
+	{ "ps-ej.out", "ps -ej" },
+	{ "ps-o.out", "ps -eo pid,ppid,uid,user,stat,ni,pri,tty,time,stime,vsz,rss,nlwp,comm,args" },
+};
+#define NTRUTH (sizeof(ps_truth) / sizeof(ps_truth[0]))
+
 struct truth {
 	char loadavg[128], uptime[128], up[256], up_p[256], up_s[128];
+	char w[4096], ps[NTRUTH][65536];
 };
+
+static int with_tasks;
 
 /*
  * One attempt: the symbols are loaded first (parsing kallsyms is slow);
@@ -133,8 +149,11 @@ attempt(struct common *co, struct truth *t)
 	struct sym_uptime up;
 	struct sym_loadavg la;
 	struct sym_info si;
+	struct sym_tasks ts = { 0 };
+	struct sym_psinfo ps;
 	char before[128], after[128];
 	time_t t0, t1;
+	size_t i;
 	sym_t *h;
 
 	h = common_open(co);
@@ -146,12 +165,20 @@ attempt(struct common *co, struct truth *t)
 	t0 = time(NULL);
 	if (sym_uptime(h, &up) == -1 || sym_loadavg(h, &la) == -1)
 		errx(1, "%s", sym_geterr(h));
+	if (with_tasks && (sym_tasks(h, SYM_TASKS_THREADS | SYM_TASKS_CMDLINE,
+	    &ts) == -1 || sym_psinfo(h, &ps) == -1))
+		errx(1, "%s", sym_geterr(h));
+	sym_tasks_free(&ts);
 	slurp("/proc/loadavg", t->loadavg, sizeof(t->loadavg));
 	slurp("/proc/uptime", t->uptime, sizeof(t->uptime));
 	run("uptime", t->up, sizeof(t->up));
+	if (with_tasks)
+		run("w", t->w, sizeof(t->w));
 	t1 = time(NULL);
 	run("uptime -p", t->up_p, sizeof(t->up_p));
 	run("uptime -s", t->up_s, sizeof(t->up_s));
+	for (i = 0; with_tasks && i < NTRUTH; i++)
+		run(ps_truth[i].cmd, t->ps[i], sizeof(t->ps[i]));
 	slurp("/proc/loadavg", after, sizeof(after));
 	if (t0 == t1 && t0 == (time_t)up.now && same_loads(before, after))
 		return h;
@@ -164,22 +191,25 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "tasks", no_argument, NULL, 't' },
 		COMMON_LONG,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct common co = { 0 };
-	struct truth t;
+	static struct truth t;
 	struct utsname u;
 	char tmp[PATH_MAX], info[1024], *out = NULL, *slash;
 	int c, i;
 	sym_t *h = NULL;
 
-	while ((c = getopt_long(argc, argv, "o:" COMMON_SHORT, longopts,
+	while ((c = getopt_long(argc, argv, "o:t" COMMON_SHORT, longopts,
 	    NULL)) != -1) {
 		if (common_option(&co, c, optarg, usage))
 			continue;
 		if (c == 'o')
 			out = optarg;
+		else if (c == 't')
+			with_tasks = 1;
 		else
 			usage(2);
 	}
@@ -207,6 +237,11 @@ main(int argc, char **argv)
 	write_file(tmp, "uptime.out", t.up);
 	write_file(tmp, "uptime-p.out", t.up_p);
 	write_file(tmp, "uptime-s.out", t.up_s);
+	if (with_tasks) {
+		write_file(tmp, "w.out", t.w);
+		for (i = 0; i < (int)NTRUTH; i++)
+			write_file(tmp, ps_truth[i].file, t.ps[i]);
+	}
 	copy_file(_PATH_UTMP, tmp, "utmp");
 	uname(&u);
 	snprintf(info, sizeof(info), "release %s\nversion %s\nmachine %s\n"

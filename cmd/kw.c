@@ -29,14 +29,18 @@ struct wopts {
 	int header, longform, from, oldstyle, ignoreuser;
 	int userlen, fromlen, maxcmd;
 	const char *user;
+	const char *utmp;	/* --utmp; NULL: the system's */
+	int dead;		/* a dump: no utmp unless one is named */
 };
+
+enum { OPT_UTMP = OPT_TOOL };
 
 static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 	    "usage: %s [-hsufo] [-M core] [-N namelist] [--btf file] "
-	    "[--source=...] [--explain] [user]\n",
+	    "[--source=...] [--utmp file] [--explain] [user]\n",
 	    program_invocation_short_name);
 	exit(status);
 }
@@ -229,6 +233,8 @@ show(const struct wopts *o, const struct utmp *u, const struct sym_tasks *ts,
 		login_time(u->ut_tv.tv_sec, now);
 	if (u->ut_line[0] == ':')
 		fputs(" ?xdm? ", stdout);
+	else if (o->dead)	/* a dump's ttys are not this system's */
+		ival7(-1, 0, o->oldstyle);
 	else
 		ival7(stat(tty, &st) == 0 ? (long long)(now - st.st_atime) : 0,
 		    0, o->oldstyle);
@@ -291,7 +297,8 @@ header(const struct wopts *o, sym_t *h)
 
 	if (sym_uptime(h, &up) == -1 || sym_loadavg(h, &la) == -1)
 		errx(1, "%s", sym_geterr(h));
-	uptime_line(&up, &la, utmp_users(NULL));
+	uptime_line(&up, &la, o->dead && o->utmp == NULL ? 0 :
+	    utmp_users(o->utmp));
 	printf("%-*s TTY      ", o->userlen, "USER");
 	if (o->from)
 		printf("%-*s", o->fromlen - 1, "FROM");
@@ -309,6 +316,7 @@ main(int argc, char **argv)
 		{ "short", no_argument, NULL, 's' },
 		{ "from", no_argument, NULL, 'f' },
 		{ "old-style", no_argument, NULL, 'o' },
+		{ "utmp", required_argument, NULL, OPT_UTMP },
 		COMMON_LONG,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -341,6 +349,9 @@ main(int argc, char **argv)
 		case 'o':
 			o.oldstyle = 1;
 			continue;
+		case OPT_UTMP:
+			o.utmp = optarg;
+			continue;
 		}
 		if (!common_option(&co, c == OPT_HELP ? 'h' : c, optarg, usage))
 			usage(2);
@@ -351,12 +362,18 @@ main(int argc, char **argv)
 	env_width("PROCPS_FROMLEN", &o.fromlen, 8, UT_HOSTSIZE, 16);
 	o.maxcmd = cmd_width(&o);
 	h = common_open(&co);
+	/* A dump's users are in its saved utmp, not in this system's. */
+	o.dead = sym_source(h) == SYM_SRC_CORE;
 	now = o.header ? header(&o, h) : 0;
 	if (sym_tasks(h, SYM_TASKS_CMDLINE, &ts) == -1 ||
 	    sym_psinfo(h, &ps) == -1)
 		errx(1, "%s", sym_geterr(h));
 	if (!o.header)
 		now = (time_t)ps.now;
+	if (o.dead && o.utmp == NULL)
+		goto done;
+	if (o.utmp != NULL && utmpname(o.utmp) == -1)
+		err(1, "%s", o.utmp);
 	setutent();
 	while ((u = getutent()) != NULL) {
 		if (u->ut_type != USER_PROCESS)
@@ -366,6 +383,7 @@ main(int argc, char **argv)
 			show(&o, u, &ts, now, ps.hz);
 	}
 	endutent();
+done:
 	sym_tasks_free(&ts);
 	sym_close(h);
 	return 0;

@@ -85,6 +85,9 @@ _bs_member(struct btfsubset *c, const char *type, const char *member,
 	nm[c->nmembers] = (struct bsmember){ strdup(type), strdup(member),
 	    subtype ? strdup(subtype) : NULL, offset, size };
 	c->nmembers++;
+	/* A struct member is the whole struct: keep its size. */
+	if (subtype != NULL)
+		_bs_type(c, subtype, size, 0);
 }
 
 void

@@ -212,10 +212,35 @@ type_name(const struct btf *btf, __u32 id)
 	return btf__name_by_offset(btf, t->name_off);
 }
 
+/*
+ * The name a member's struct type is recorded under: its own, or for an
+ * anonymous struct reached through a named member (tty_struct's ctrl,
+ * 5.14) "parent.member", so that the BTF subset can still describe it.
+ */
+static const char *
+sub_name(const struct btf *btf, __u32 id, const char *parent,
+    const char *member, char *buf, size_t len)
+{
+	const struct btf_type *t;
+	const char *n = type_name(btf, id);
+	__u32 rid;
+
+	if (n != NULL)
+		return n;
+	if ((t = real_type(btf, id, &rid)) == NULL ||
+	    !(btf_is_struct(t) || btf_is_union(t)))
+		return NULL;
+	snprintf(buf, len, "%s.%s", parent, member);
+	return buf;
+}
+
 static int
 member_once(sym_t *h, const char *type, const char *member,
     struct sym_member *out)
 {
+	char anon[2][256];
+	const char *sub;
+	int k = 0;
 	char path[256], *comp, *save = NULL;
 	const char *parent = type;
 	__s32 sid;
@@ -242,13 +267,13 @@ member_once(sym_t *h, const char *type, const char *member,
 			    comp);
 			return -1;
 		}
-		record_member(h, parent, comp, bits / 8, (uint64_t)size,
-		    type_name(h->btf, mtype));
+		sub = sub_name(h->btf, mtype, parent, comp, anon[k],
+		    sizeof(anon[k]));
+		k ^= 1;
+		record_member(h, parent, comp, bits / 8, (uint64_t)size, sub);
 		total += bits / 8;
 		cur = mtype;
-		parent = type_name(h->btf, mtype);
-		if (parent == NULL)
-			parent = "(anonymous)";
+		parent = sub != NULL ? sub : "(scalar)";
 	}
 	out->offset = total;
 	out->size = (uint64_t)size;
