@@ -215,6 +215,14 @@ check_ps_all() {
     else not_ok kps-e-stable-columns "$(printf '%s' "$_bad" | head -n 3 | tr '\n' ' ')"; fi
 }
 check_ps_all
+# --compare: /proc, kernel memory, /proc again, field by field.
+check_cmp() {
+    _name=$1; shift
+    if kps "$@" > /tmp/cmp.out 2>&1; then ok "$_name"
+    else not_ok "$_name" "$(grep -e DIFFERS -e 'kps:' /tmp/cmp.out | head -n 3 | tr '\n' ' ')"; fi
+}
+check_cmp kps-compare --compare
+check_cmp kps-compare-threads --compare -T
 kill -CONT "$P_STOP"
 kill "$P_SLEEP" "$P_NICE" "$P_STOP" "$P_ARGS" 2>/dev/null
 
