@@ -72,7 +72,7 @@ for target in $SIZES; do
     t1=$(now)
     sleep 1	# let the last children reach pause()
     n=$(nprocs)
-    echo "PS-SIZE $target procs=$n spawned=$want spawn_s=$(echo "$t0 $t1" | awk '{printf "%.1f", $2 - $1}') memavail_kB=$(awk '/MemAvailable/ {print $2}' /proc/meminfo) runs=$runs"
+    echo "PS-SIZE $target pid_dirs=$n spawned=$want spawn_s=$(echo "$t0 $t1" | awk '{printf "%.1f", $2 - $1}') memavail_kB=$(awk '/MemAvailable/ {print $2}' /proc/meminfo) runs=$runs"
 
     # Output on record: kps must list what ps lists.  The lines that may
     # differ are the two readers themselves (each sees itself, not the

@@ -22,8 +22,10 @@
 # KMEMSTAT_BENCH_VM_RUNS (guest runs, default 40), KMEMSTAT_BENCH_VM=0
 # (skip the guest), KMEMSTAT_BENCH_VMLINUX (a vmlinux with .symtab for the
 # release the host runs: adds ksym -N vmlinux on the host; none is fetched),
-# KMEMSTAT_BENCH_KEEP=1 (keep the work dir), CC, and the tests/vm/ ones
-# (KMEMSTAT_VM_STAGING, KMEMSTAT_VM_CACHE).
+# KMEMSTAT_BENCH_KEEP=1 (keep the work dir), KMEMSTAT_BENCH_PS=1 (then
+# also bench/run-ps.sh: kps -e against procps ps -e in the guest at about
+# 100, 1,000 and 10,000 processes; a second boot, about 5 minutes more),
+# CC, and the tests/vm/ ones (KMEMSTAT_VM_STAGING, KMEMSTAT_VM_CACHE).
 set -eu
 
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -221,3 +223,13 @@ if [ -z "${KMEMSTAT_BENCH_VMLINUX:-}" ]; then
 fi
 [ "$vm" = finished ] || echo "  guest: not measured"
 echo "# load after: $(cat /proc/loadavg)"
+
+# --- kps -e against ps -e, opt-in (its own boot, with 3 GiB) ----------------
+if [ "${KMEMSTAT_BENCH_PS:-0}" = 1 ]; then
+    if [ "${KMEMSTAT_BENCH_VM:-1}" = 0 ]; then
+        echo "# kps guest benchmark: skipped (KMEMSTAT_BENCH_VM=0)"
+    else
+        echo
+        KMEMSTAT_VM_STAGING=$staging "$src/bench/run-ps.sh" "$builddir"
+    fi
+fi

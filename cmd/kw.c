@@ -304,7 +304,7 @@ header(const struct wopts *o, sym_t *h)
 		printf("%-*s", o->fromlen - 1, "FROM");
 	fputs(o->longform ? "  LOGIN@   IDLE   JCPU   PCPU WHAT\n" :
 	    "   IDLE WHAT\n", stdout);
-	return (time_t)up.now;
+	return up.live ? time(NULL) : (time_t)up.now;
 }
 
 int

@@ -31,7 +31,9 @@ void
 uptime_line(const struct sym_uptime *up, const struct sym_loadavg *la,
     int users)
 {
-	time_t now = (time_t)up->now;
+	/* Live, the clock is time(2)'s, as procps reads it: the coarse clock
+	 * can still show the last second when gettimeofday shows the next. */
+	time_t now = up->live ? time(NULL) : (time_t)up->now;
 	struct tm tm;
 	int days, hours, mins, i;
 

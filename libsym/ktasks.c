@@ -1194,10 +1194,6 @@ next:
 		prev = node;
 		memcpy(&node, tb + L->thread_node.offset, 8);
 	}
-	if (threads) {
-		free(lt.cmdline);
-		return KT_OK;
-	}
 	/* thread_group_cputime_adjusted() against signal->prev_cputime */
 	if (L->have_s_prev)
 		_kt_cputime_adjust(sum_ut, sum_st, sum_rt,
@@ -1209,6 +1205,17 @@ next:
 	}
 	lt.utime = ut / (NSEC_PER_SEC / USER_HZ);
 	lt.stime = st / (NSEC_PER_SEC / USER_HZ);
+	if (threads) {
+		/* The leader's line is /proc/PID/stat's, with the process's
+		 * times, as procps reads it (not task/PID/stat). */
+		for (; first < c->n; first++)
+			if (c->ent[first].t.tid == lt.pid) {
+				c->ent[first].t.utime = lt.utime;
+				c->ent[first].t.stime = lt.stime;
+			}
+		free(lt.cmdline);
+		return KT_OK;
+	}
 	if ((t = add_ent(c, 0)) == NULL) {
 		free(lt.cmdline);
 		return KT_FAIL;

@@ -202,6 +202,40 @@ done
 while read -r p; do kill "$p" 2>/dev/null; done < /tmp/storm.pids
 if [ "$fails" -eq 0 ]; then ok "churn-20-walks ($retries retries)"; else not_ok churn-20-walks "$fails of 20 failed"; fi
 
+# --- kps on the zoo against procps ps ----------------------------------------
+# Every shape but the spinning one (its CPU time moves between the two
+# listings), in each format; -l without WCHAN, which kernel memory does
+# not give yet.  KMEMSTAT_CACHE keeps the symbols and types between runs.
+export KMEMSTAT_CACHE=/tmp/kcache
+zp="$P_SLEEP,$P_STOP,$P_ZPARENT,$P_NICE"
+[ -n "${P_ZOMBIE:-}" ] && zp="$zp,$P_ZOMBIE"
+# (threads spins in all but its leader: its times move, so it is listed
+# only in the thread formats, whose leader line is the process total)
+for z in longargs proctitle mlock rt uids vfork trace tty; do
+    p=$(zpid $z); [ -n "$p" ] && zp="$zp,$p"
+done
+kps_vs_ps() {
+    _name=$1 _mask=$2; shift 2
+    /bin/ps "$@" 2>&1 | awk -v m="$_mask" 'm { $m = "" } { print }' > /tmp/kz.want
+    kps --source=kcore "$@" 2>&1 | awk -v m="$_mask" 'm { $m = "" } { print }' > /tmp/kz.got
+    if cmp -s /tmp/kz.want /tmp/kz.got; then ok "$_name"
+    else
+        not_ok "$_name" "differs from ps $*"
+        diff /tmp/kz.want /tmp/kz.got | grep '^[-+][^-+]' | head -n 6 | sed 's/^/#   /'
+    fi
+}
+kps_vs_ps zoo-kps-default 0 -p "$zp"
+kps_vs_ps zoo-kps-f 0 -f -p "$zp"
+kps_vs_ps zoo-kps-F 0 -F -p "$zp"
+kps_vs_ps zoo-kps-l-but-wchan 11 -l -p "$zp"
+kps_vs_ps zoo-kps-j 0 -j -p "$zp"
+kps_vs_ps zoo-kps-u 0 u -p "$zp"
+kps_vs_ps zoo-kps-L 0 -L -f -p "$zp"
+kps_vs_ps zoo-kps-T 0 -T -p "$zp"
+# threads: the structure (LWP, NLWP, the leader first) without the times
+kps_vs_ps zoo-kps-threads 0 -L -o pid,lwp,nlwp,stat,comm -p "$(zpid threads)"
+kps_vs_ps zoo-kps-o 0 -o pid,ppid,uid,euid,user,ruser,stat,state,ni,pri,rtprio,cls,tty,time,stime,vsz,rss,nlwp,comm,args -p "$zp"
+
 # --- clean up the zoo ---------------------------------------------------------
 kill -CONT "$P_STOP" 2>/dev/null
 for p in $P_SLEEP $P_BUSY $P_STOP $P_ZPARENT $P_NICE; do kill -9 "$p" 2>/dev/null; done

@@ -283,8 +283,14 @@ dump_proc(int threads, int with_cmdline)
 		snprintf(tdir, sizeof(tdir), "/proc/%d/task", pids[i]);
 		tids = numbers(tdir, &nt);
 		for (j = 0; j < nt; j++) {
-			snprintf(tdir, sizeof(tdir), "/proc/%d/task/%d",
-			    pids[i], tids[j]);
+			/* the leader from /proc/PID, as procps and libsym
+			 * list it: with the process's times */
+			if (tids[j] == pids[i])
+				snprintf(tdir, sizeof(tdir), "/proc/%d",
+				    pids[i]);
+			else
+				snprintf(tdir, sizeof(tdir), "/proc/%d/task/%d",
+				    pids[i], tids[j]);
 			if (proc_one(tdir, tids[j], with_cmdline, &t) == 0)
 				print_task(&t, with_cmdline);
 			free(t.cmdline);
