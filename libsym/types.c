@@ -42,6 +42,57 @@ parse(sym_t *h, const char *path)
 }
 
 /*
+ * A kernel built with CONFIG_DEBUG_INFO_BTF keeps its BTF in memory
+ * between __start_BTF and __stop_BTF (what /sys/kernel/btf/vmlinux
+ * shows): so a dump and its symbols need no other file.  The blob is
+ * read through the source and parsed as untrusted input.
+ */
+#define MAX_BTF (64U << 20)
+static struct btf *
+memory_btf(sym_t *h)
+{
+	char why[128];
+	uint64_t start, stop;
+	struct btf *btf;
+	void *buf;
+
+	if (_sym_addr(h, "__start_BTF", &start) == -1 ||
+	    _sym_addr(h, "__stop_BTF", &stop) == -1)
+		return NULL;
+	if (stop <= start || stop - start > MAX_BTF) {
+		_sym_err(h, "__start_BTF 0x%llx .. __stop_BTF 0x%llx: not a "
+		    "BTF blob's size", (unsigned long long)start,
+		    (unsigned long long)stop);
+		return NULL;
+	}
+	if ((buf = malloc(stop - start)) == NULL) {
+		_sym_err(h, "out of memory");
+		return NULL;
+	}
+	/* one big read: the trace would print it byte by byte otherwise */
+	if (sym_read(h, start, buf, stop - start) == -1) {
+		free(buf);
+		return NULL;
+	}
+	libbpf_set_print(silent);
+	errno = 0;
+	btf = btf__new(buf, (__u32)(stop - start));
+	free(buf);
+	if (btf == NULL) {
+		if (libbpf_strerror(errno ? errno : EINVAL, why,
+		    sizeof(why)) != 0)
+			snprintf(why, sizeof(why), "errno %d", errno);
+		_sym_err(h, "__start_BTF at 0x%llx: %s",
+		    (unsigned long long)start, why);
+		return NULL;
+	}
+	_sym_explain(h, "types: %llu bytes of BTF read from the kernel's own "
+	    "memory at __start_BTF 0x%llx", (unsigned long long)(stop - start),
+	    (unsigned long long)start);
+	return btf;
+}
+
+/*
  * The cached subset first (see symcache.c), unless the user named a BTF
  * or a vmlinux; then the kernel's own.  Only the kernel's own BTF feeds
  * the cache: a --btf file could be anything.
@@ -67,9 +118,13 @@ load_btf(sym_t *h)
 	} else if (h->live) {
 		path = SYS_BTF;
 		h->btf_own = 1;
+	} else if ((btf = memory_btf(h)) != NULL) {
+		path = "__start_BTF";
+		h->btf_own = 1;
 	} else {
-		_sym_err(h, "%s: no BTF for this kernel: give one with --btf "
-		    "(raw BTF, or a vmlinux with .BTF)", h->memfile);
+		_sym_err(h, "%s: no BTF for this kernel (%s): give one with "
+		    "--btf (raw BTF, or a vmlinux with .BTF)", h->memfile,
+		    h->errbuf);
 		return -1;
 	}
 	if (btf == NULL && (btf = parse(h, path)) == NULL)

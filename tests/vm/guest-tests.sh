@@ -125,6 +125,24 @@ run_all() {
 
 run_all idle
 
+# /proc/kcore read as a dump (-M): no /sys/kernel/btf, no cache, so the
+# types come from the BTF the kernel keeps in its own memory
+# (__start_BTF .. __stop_BTF); a core file and its symbols are enough.
+read -r b1 b5 b15 _ _ < /proc/loadavg
+rc=0; out=$(kloadavg -M /proc/kcore -N /proc/kallsyms --explain 2>/tmp/kt.err) || rc=$?
+read -r a1 a5 a15 _ _ < /proc/loadavg
+set -- $out
+if [ "$rc" -ne 0 ]; then not_ok kloadavg-dump-btf-from-memory "exit $rc$(first_err /tmp/kt.err)"
+elif ! grep -q 'BTF read from the kernel.s own memory' /tmp/kt.err; then
+    not_ok kloadavg-dump-btf-from-memory "--explain does not say __start_BTF"
+elif [ "$1 $2 $3" != "$b1 $b5 $b15" ] && [ "$1 $2 $3" != "$a1 $a5 $a15" ]; then
+    not_ok kloadavg-dump-btf-from-memory "'$out' vs /proc '$b1 $b5 $b15'"
+else ok kloadavg-dump-btf-from-memory; fi
+b=$(/bin/ps -o pid,ppid,stat,ni,tty,comm,args -p 1)
+o=$(kps -M /proc/kcore -N /proc/kallsyms -o pid,ppid,stat,ni,tty,comm,args -p 1 2>&1)
+if [ "$o" = "$b" ]; then ok kps-dump-btf-from-memory
+else not_ok kps-dump-btf-from-memory "'$o' vs ps '$b'"; fi
+
 # Two logged-in sessions on the guest's virtual consoles, in utmp, for w.
 setsid -c sh -c 'echo $$ > /tmp/login1.pid; exec sleep 1000' \
     < /dev/tty1 > /dev/tty1 2>&1 &
