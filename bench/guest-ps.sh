@@ -9,7 +9,7 @@
 # which run-ps.sh picks out of console.log.  /bench/ps.conf sets SIZES,
 # RUNS (one count per size) and WARMUP.
 set -u
-SIZES="100 1000 10000" RUNS="31 21 9" WARMUP=1
+SIZES="100 1000 3000 10000" RUNS="31 21 15 9" WARMUP=1
 # shellcheck disable=SC1091 # written by run-ps.sh
 [ -f /bench/ps.conf ] && . /bench/ps.conf
 
@@ -54,7 +54,7 @@ fi
 if ! grep -q 'the cached subset' /tmp/explain; then
     err "kps with $C did not read its types from the cached BTF subset"
 fi
-grep -E 'from the cache|struct layouts|not in the cach|task list:' /tmp/explain | sed 's/^/PS-EXPLAIN /'
+grep -E 'from the cache|struct layouts|not in the cach|task list:|bytes of each task_struct' /tmp/explain | sed 's/^/PS-EXPLAIN /'
 # shellcheck disable=SC2012
 info cache "$(ls /tmp/kcache | tr '\n' ' ')($(cat /tmp/kcache/*.map | wc -l) symbols)"
 

@@ -14,15 +14,18 @@
 # and kps-cold once: kps -e --source=kcore with an empty cache directory
 # (the first run on a kernel build: /proc/kallsyms, the kernel's BTF, and
 # the cache written).  Reported: medians, kps / ps, and each command's cost
-# per process from the slope between sizes (1,000 -> 10,000 is the figure;
-# 100 -> 1,000 beside it says whether the cost is linear in tasks).
+# per process from the slope of the medians between sizes (1,000 -> 10,000
+# is the headline figure); whether the cost is linear in tasks shows in the
+# slopes between neighbouring sizes and in the median at the largest size
+# over the line through the two smallest.
 #
-# Environment: KMEMSTAT_BENCH_PS_SIZES (default "100 1000 10000"),
+# Environment: KMEMSTAT_BENCH_PS_SIZES (default "100 1000 3000 10000":
+# 3,000 as a fourth point for the linearity question),
 # KMEMSTAT_BENCH_PS_RUNS (runs per command at each size, default
-# "31 21 9"), KMEMSTAT_BENCH_PS_MEM (guest MiB, default 3072),
+# "31 21 15 9"), KMEMSTAT_BENCH_PS_MEM (guest MiB, default 3072),
 # KMEMSTAT_BENCH_PS_TIMEOUT (s, default 900), KMEMSTAT_BENCH_KEEP=1, CC,
 # and the tests/vm/ ones (KMEMSTAT_VM_STAGING, KMEMSTAT_VM_CACHE).
-# About 5 minutes on a 2-CPU host, most of it the 10,000-process rounds.
+# About 3 minutes on a 2-CPU host, most of it the 10,000-process rounds.
 set -eu
 
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,8 +35,8 @@ KMEMSTAT_BUILDDIR=$builddir; export KMEMSTAT_BUILDDIR
 # shellcheck source=SCRIPTDIR/../tests/vm/lib-host.sh
 . "$here/lib-host.sh"
 
-sizes=${KMEMSTAT_BENCH_PS_SIZES:-100 1000 10000}
-runs=${KMEMSTAT_BENCH_PS_RUNS:-31 21 9}
+sizes=${KMEMSTAT_BENCH_PS_SIZES:-100 1000 3000 10000}
+runs=${KMEMSTAT_BENCH_PS_RUNS:-31 21 15 9}
 mem=${KMEMSTAT_BENCH_PS_MEM:-3072}
 timeout=${KMEMSTAT_BENCH_PS_TIMEOUT:-900}
 warmup=1
@@ -140,24 +143,35 @@ END {
             cell(s, "kps-proc"), ratio(s, "kps-proc"), ms(med[s " kps-cold"]), ratio(s, "kps-cold")
     }
     print ""
-    print "Cost per process (ms), from the slope of the medians between sizes:"
-    printf "  %-24s", "between"
+    print "Cost per process (ms per process), from the slope of the medians between two sizes:"
     split("ps kps-kcore kps-proc kps-cold", L, " ")
-    for (j = 1; j <= 4; j++) printf " %11s", L[j]
+    printf "  %-26s", "between"
+    for (j = 1; j <= 4; j++) printf " %10s", L[j]
     printf "   %s\n", "kps-kcore / ps"
-    for (i = 2; i <= ns; i++) {
-        a = order[i - 1]; b = order[i]; dn = procs[b] - procs[a]
-        printf "  %6d -> %6d procs     ", procs[a], procs[b]
-        for (j = 1; j <= 4; j++) {
-            sl[i, j] = (med[b " " L[j]] - med[a " " L[j]]) / dn / 1e6
-            printf " %11.4f", sl[i, j]
-        }
-        printf "   %6.2f\n", sl[i, 2] / sl[i, 1]
-    }
+    for (i = 2; i <= ns; i++) slope(i - 1, i)
+    # the headline figure: from the size nearest 1,000 to the largest
+    k = 1
+    for (i = 1; i < ns; i++)
+        if (d(order[i] - 1000) < d(order[k] - 1000)) k = i
+    if (ns >= 3 && k != ns - 1) slope(k, ns)
     if (ns >= 3) {
-        printf "  %-24s", "slope ratio (last/first)"
-        for (j = 1; j <= 4; j++)
-            printf " %11.2f", (sl[2, j] != 0 ? sl[ns, j] / sl[2, j] : 0)
-        print "   (1.00 = linear in tasks)"
+        printf "  %-26s", sprintf("at %d: measured / line", procs[order[ns]])
+        for (j = 1; j <= 4; j++) {
+            a = order[1]; b = order[2]; c = order[ns]
+            line = med[a " " L[j]] + (med[b " " L[j]] - med[a " " L[j]]) * (procs[c] - procs[a]) / (procs[b] - procs[a])
+            printf " %10.2f", med[c " " L[j]] / line
+        }
+        printf "   (the line through the %d and %d medians; 1.00 = linear)\n", procs[order[1]], procs[order[2]]
     }
+    print "  (kps-cold is a single run at each size: its slopes are mostly noise)"
+}
+function d(x) { return x < 0 ? -x : x }
+function slope(i, k,    a, b, dn, j, sl) {
+    a = order[i]; b = order[k]; dn = procs[b] - procs[a]
+    printf "  %6d -> %6d processes  ", procs[a], procs[b]
+    for (j = 1; j <= 4; j++) {
+        sl[j] = (med[b " " L[j]] - med[a " " L[j]]) / dn / 1e6
+        printf " %10.4f", sl[j]
+    }
+    printf "   %6.3f\n", sl[2] / sl[1]
 }' "$tmp/results"
