@@ -173,9 +173,13 @@ sym_loadavg(sym_t *h, struct sym_loadavg *la)
 	}
 	if (read_avenrun(h, la) == -1)
 		return -1;
-	/* The rest is best effort: a kernel or a fixture may lack them. */
-	if (read_running(h, la) == -1)
+	/* The rest is best effort: a kernel or a fixture may lack them;
+	 * but a BTF the user named and that can't be read is an error. */
+	if (read_running(h, la) == -1) {
+		if (h->btfopt != NULL && h->btf == NULL)
+			return -1;
 		_sym_explain(h, "running tasks unknown: %s", h->errbuf);
+	}
 	if (read_threads(h, la) == -1)
 		_sym_explain(h, "nr_threads unknown: %s", h->errbuf);
 	if (read_lastpid(h, la) == -1)
