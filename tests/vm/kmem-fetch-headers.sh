@@ -38,16 +38,20 @@ done
 rm -rf "$root"
 mkdir -p "$root"
 for p in $PKGS; do
-    dpkg -x "$(ls "$cache/debs/${p}_${VER}_"*.deb | head -n1)" "$root"
+    for deb in "$cache/debs/${p}_${VER}_"*.deb; do
+        dpkg -x "$deb" "$root"
+    done
 done
 # Absolute symlinks into /usr/lib/linux-kbuild-6.1 would point at the host:
 # make them relative to $root.
-find "$kdir" -maxdepth 2 -type l | while read -r l; do
+find "$root/usr/src" "$root/usr/lib" -type l | while read -r l; do
     t=$(readlink "$l")
     case $t in
         /*) ln -sfn "$root$t" "$l" ;;
     esac
 done
+# The flavour's Makefile is one line: include /usr/src/...-common/Makefile.
+sed -i "s|^include /usr/src/|include $root/usr/src/|" "$kdir/Makefile"
 [ -f "$kdir/Module.symvers" ] || { echo "kmem-fetch-headers: $kdir/Module.symvers missing" >&2; exit 1; }
 touch "$root/.unpacked"
 echo "$kdir"

@@ -25,6 +25,8 @@ PROCPS_BINS=${PROCPS_BINS:-"/usr/bin/uptime /usr/bin/ps /usr/bin/w /usr/bin/free
 DASH=${DASH:-/bin/dash}
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/kmemstat-initramfs.XXXXXX")
+# mktemp -d makes it 0700: the guest's / must let other users in.
+chmod 755 "$root"
 trap 'rm -rf "$root"' EXIT INT TERM
 
 # Merged-/usr layout like the host, so the paths ldd prints (/lib/...,
