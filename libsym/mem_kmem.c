@@ -66,7 +66,8 @@ kmem_read(sym_t *h, uint64_t addr, void *buf, size_t len)
 		return -1;
 	}
 	_sym_explain(h, "lseek(/dev/kmem, 0x%llx, SEEK_SET): the offset is "
-	    "the kernel virtual address itself", (unsigned long long)addr);
+	    "the kernel virtual address itself, as in 1980: one lseek and "
+	    "one read per variable", (unsigned long long)addr);
 	while (done < len) {
 		n = read(k->fd, (char *)buf + done, len - done);
 		if (n == -1 && errno == EINTR)

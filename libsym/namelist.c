@@ -238,8 +238,9 @@ load_file(sym_t *h, const char *path)
 		rc = _nl_map_load(h, h->syms, path);
 	if (rc == -1)
 		goto fail;
-	_sym_explain(h, "nlist: %zu symbols from %s", _symtab_count(h->syms),
-	    path);
+	_sym_explain(h, "nlist: %zu symbols from %s; 4.2BSD's nlist(3) read "
+	    "them from /vmunix, where the kernel sat at fixed addresses",
+	    _symtab_count(h->syms), path);
 	if ((h->nlruntime && check_kallsyms_visible(h) == -1) ||
 	    find_slide(h) == -1 || verify_build_id(h) == -1 ||
 	    verify_banner(h) == -1)
