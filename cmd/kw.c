@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <err.h>
 #include <errno.h>
+#include <locale.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include <utmp.h>
 
 #include "common.h"
+#include "psfmt.h"
 #include "uptimefmt.h"
 
 #define MAX_CMD_WIDTH	512
@@ -43,29 +45,6 @@ usage(int status)
 	    "[--source=...] [--utmp file] [--explain] [user]\n",
 	    program_invocation_short_name);
 	exit(status);
-}
-
-/* "%.*s" of the args as procps shows them: NULs as spaces, controls as
- * '?', and "[comm]" when there are none. */
-static void
-what(const struct sym_task *t, char *buf, size_t len)
-{
-	size_t i, n;
-
-	if (t->cmdline_len == 0) {
-		snprintf(buf, len, "[%s]%s", t->comm, t->state == 'Z' ?
-		    " <defunct>" : "");
-		return;
-	}
-	n = t->cmdline_len < len - 1 ? t->cmdline_len : len - 1;
-	while (n > 0 && t->cmdline[n - 1] == '\0')
-		n--;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)t->cmdline[i];
-
-		buf[i] = c == '\0' ? ' ' : (iscntrl(c) ? '?' : (char)c);
-	}
-	buf[i] = '\0';
 }
 
 /* The tty's device number, as procps finds it under /dev. */
@@ -94,7 +73,7 @@ tty_device(const char *name)
  */
 static int
 best_proc(const struct wopts *o, const struct utmp *u, const char *tty,
-    const struct sym_tasks *ts, unsigned long long *jcpu,
+    const struct sym_tasks *ts, struct ps_ctx *px, unsigned long long *jcpu,
     unsigned long long *pcpu, char *cmd, size_t cmdlen)
 {
 	unsigned long long best = 0, second = 0;
@@ -121,7 +100,8 @@ best_proc(const struct wopts *o, const struct utmp *u, const char *tty,
 			found = 1;
 			if (!best) {
 				best = t->start_time;
-				what(t, cmd, cmdlen);
+				snprintf(cmd, cmdlen, "%s",
+				    psfmt_cmdline(px, t));
 				*pcpu = tics;
 			}
 		}
@@ -131,7 +111,8 @@ best_proc(const struct wopts *o, const struct utmp *u, const char *tty,
 		if (!(second && t->start_time <= second)) {
 			second = t->start_time;
 			if (strcmp(cmd, "-") == 0) {
-				what(t, cmd, cmdlen);
+				snprintf(cmd, cmdlen, "%s",
+				    psfmt_cmdline(px, t));
 				*pcpu = tics;
 			}
 		}
@@ -140,7 +121,7 @@ best_proc(const struct wopts *o, const struct utmp *u, const char *tty,
 		    t->start_time <= best)
 			continue;
 		best = t->start_time;
-		what(t, cmd, cmdlen);
+		snprintf(cmd, cmdlen, "%s", psfmt_cmdline(px, t));
 		*pcpu = tics;
 	}
 	return found;
@@ -212,7 +193,7 @@ from_host(const char *host, int fromlen)
 
 static void
 show(const struct wopts *o, const struct utmp *u, const struct sym_tasks *ts,
-    time_t now, long hz)
+    struct ps_ctx *px, time_t now, long hz)
 {
 	char tty[5 + UT_LINESIZE + 1] = "/dev/", cmd[MAX_CMD_WIDTH + 1] = "-";
 	unsigned long long jcpu, pcpu;
@@ -223,7 +204,7 @@ show(const struct wopts *o, const struct utmp *u, const struct sym_tasks *ts,
 		tty[i + 5] = isalnum((unsigned char)u->ut_line[i]) ||
 		    u->ut_line[i] == '/' ? u->ut_line[i] : '\0';
 	tty[5 + UT_LINESIZE] = '\0';
-	if (!best_proc(o, u, tty + 5, ts, &jcpu, &pcpu, cmd, sizeof(cmd)))
+	if (!best_proc(o, u, tty + 5, ts, px, &jcpu, &pcpu, cmd, sizeof(cmd)))
 		return;
 	printf("%-*.*s%-9.8s", o->userlen + 1, o->userlen, u->ut_user,
 	    u->ut_line);
@@ -325,11 +306,13 @@ main(int argc, char **argv)
 	struct common co = { 0 };
 	struct sym_psinfo ps;
 	struct sym_tasks ts;
+	struct ps_ctx *px;
 	struct utmp *u;
 	time_t now;
 	int c;
 	sym_t *h;
 
+	setlocale(LC_ALL, "");	/* the WHAT column is escaped for it */
 	/* -h is w's --no-header, so help is only --help here. */
 	while ((c = getopt_long(argc, argv, "husfoM:N:V", longopts,
 	    NULL)) != -1) {
@@ -370,6 +353,8 @@ main(int argc, char **argv)
 		errx(1, "%s", sym_geterr(h));
 	if (!o.header)
 		now = (time_t)ps.now;
+	if ((px = psfmt_open_text()) == NULL)
+		err(1, "psfmt_open_text");
 	if (o.dead && o.utmp == NULL)
 		goto done;
 	if (o.utmp != NULL && utmpname(o.utmp) == -1)
@@ -380,10 +365,11 @@ main(int argc, char **argv)
 			continue;
 		if (o.user ? strncmp(u->ut_user, o.user, UT_NAMESIZE) == 0 :
 		    u->ut_user[0] != '\0')
-			show(&o, u, &ts, now, ps.hz);
+			show(&o, u, &ts, px, now, ps.hz);
 	}
 	endutent();
 done:
+	psfmt_close(px);
 	sym_tasks_free(&ts);
 	sym_close(h);
 	return 0;

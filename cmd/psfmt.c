@@ -1839,24 +1839,47 @@ psfmt_comm(struct ps_ctx *c, const struct sym_task *t)
 	return comm_of(c, t);
 }
 
-struct ps_ctx *
-psfmt_open(const struct ps_format *f, const struct ps_opts *o,
-    const struct sym_psinfo *info)
+/* The buffers and the locale every context needs, format or not. */
+static struct ps_ctx *
+ctx_new(void)
 {
 	struct ps_ctx *c;
 	const char *enc = nl_langinfo(CODESET);
-	int i;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
 	c->line = malloc(SPACE_AMOUNT + PS_OUTBUF + 2);
 	c->raw = malloc(LIB_BUFSZ);
 	c->cmdl = malloc(LIB_BUFSZ);
-	if (c->line == NULL || c->raw == NULL || c->cmdl == NULL ||
-	    info->hz <= 0 || f->n == 0) {
+	if (c->line == NULL || c->raw == NULL || c->cmdl == NULL) {
 		psfmt_close(c);
 		return NULL;
 	}
+	c->utf8 = enc != NULL && strcasecmp(enc, "UTF-8") == 0;
+	return c;
+}
+
+struct ps_ctx *
+psfmt_open_text(void)
+{
+	return ctx_new();
+}
+
+const char *
+psfmt_cmdline(struct ps_ctx *c, const struct sym_task *t)
+{
+	return cmdline_of(c, t);
+}
+
+struct ps_ctx *
+psfmt_open(const struct ps_format *f, const struct ps_opts *o,
+    const struct sym_psinfo *info)
+{
+	struct ps_ctx *c;
+	int i;
+
+	if (info->hz <= 0 || f->n == 0 || (c = ctx_new()) == NULL)
+		return NULL;
 	memset(c->line, ' ', SPACE_AMOUNT);
 	c->out = c->line + SPACE_AMOUNT;
 	c->fmt = f;
@@ -1864,7 +1887,6 @@ psfmt_open(const struct ps_format *f, const struct ps_opts *o,
 	c->info = *info;
 	c->boot_tics = (unsigned long long)(info->uptime * (double)info->hz);
 	c->now = (time_t)info->now;
-	c->utf8 = enc != NULL && strcasecmp(enc, "UTF-8") == 0;
 	c->active_cols = active_cols(f, o->screen_cols);
 	/* No header at all when every column's header is empty (Unix98). */
 	for (i = 0; o->header && i < f->n; i++)

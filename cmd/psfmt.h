@@ -69,6 +69,13 @@ struct ps_ctx *psfmt_open(const struct ps_format *f, const struct ps_opts *o,
 void psfmt_close(struct ps_ctx *c);
 /* The comm as procps holds it (escaped), for -C. */
 const char *psfmt_comm(struct ps_ctx *c, const struct sym_task *t);
+/*
+ * A context for text alone (no columns): psfmt_cmdline gives libproc2's
+ * CMDLINE item, the arguments escaped or "[comm]", as w shows them.
+ * Valid until the next call; free the context with psfmt_close.
+ */
+struct ps_ctx *psfmt_open_text(void);
+const char *psfmt_cmdline(struct ps_ctx *c, const struct sym_task *t);
 /* Stable sort of v[0..n) by the keys, as procps's successive sorts. */
 int psfmt_sort(struct ps_ctx *c, const struct ps_sort *s,
     const struct sym_task **v, size_t n);
