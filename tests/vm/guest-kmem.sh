@@ -40,13 +40,8 @@ check_kloadavg() {
 
 # --- kuptime --source=kmem ARGS: equals procps uptime just before or after --
 check_kuptime() {
-    _name=kuptime-kmem-$1; shift
-    before=$($PROCPS_UPTIME "$@" 2>&1)
-    rc=0; out=$(kuptime --source=kmem "$@" 2>/tmp/kt.err) || rc=$?
-    after=$($PROCPS_UPTIME "$@" 2>&1)
-    if [ "$rc" -ne 0 ]; then not_ok "$_name" "exit $rc$(first_err /tmp/kt.err)"
-    elif [ "$out" = "$before" ] || [ "$out" = "$after" ]; then ok "$_name"
-    else not_ok "$_name" "kuptime '$out', uptime '$before' / '$after'"; fi
+    _n=kuptime-kmem-$1; shift
+    check_between "$_n" "$PROCPS_UPTIME" "kuptime --source=kmem" "$@"
 }
 
 # --- kps --source=kmem ARGS: equals procps ps just before or after ----------
@@ -62,17 +57,8 @@ P_ARGS=$!
 sleep 1
 pids="$P_SLEEP,$P_NICE,$P_STOP,$P_ARGS"
 check_ps() {
-    _name=kps-kmem-$1; shift
-    before=$(/bin/ps "$@" 2>&1)
-    rc=0; out=$(kps --source=kmem "$@" 2>/tmp/kt.err) || rc=$?
-    after=$(/bin/ps "$@" 2>&1)
-    if [ "$rc" -ne 0 ]; then not_ok "$_name" "exit $rc$(first_err /tmp/kt.err)"
-    elif [ "$out" = "$before" ] || [ "$out" = "$after" ]; then ok "$_name"
-    else
-        not_ok "$_name" "differs from ps $*"
-        printf '%s\n' "$before" > /tmp/ps.want; printf '%s\n' "$out" > /tmp/ps.got
-        diff /tmp/ps.want /tmp/ps.got | head -n 8 | sed 's/^/#   /'
-    fi
+    _n=kps-kmem-$1; shift
+    check_between "$_n" /bin/ps "kps --source=kmem" "$@"
 }
 
 run_all() {
@@ -93,13 +79,8 @@ elif grep -q 'opened /dev/kmem' /tmp/kt.err; then ok kuptime-auto-kmem
 else not_ok kuptime-auto-kmem "--explain lacks 'opened /dev/kmem'$(first_err /tmp/kt.err)"; fi
 # check_auto_equal NAME CMD ARGS...: kCMD ARGS (no --source) = CMD ARGS.
 check_auto_equal() {
-    _name=$1 _cmd=$2; shift 2
-    before=$("$_cmd" "$@" 2>&1)
-    rc=0; out=$("k$_cmd" "$@" 2>/tmp/kt.err) || rc=$?
-    after=$("$_cmd" "$@" 2>&1)
-    if [ "$rc" -ne 0 ]; then not_ok "$_name" "exit $rc$(first_err /tmp/kt.err)"
-    elif [ "$out" = "$before" ] || [ "$out" = "$after" ]; then ok "$_name"
-    else not_ok "$_name" "k$_cmd '$out', $_cmd '$before' / '$after'"; fi
+    _n=$1 _cmd=$2; shift 2
+    check_between "$_n" "$_cmd" "k$_cmd" "$@"
 }
 check_auto_equal kuptime-auto-equals-uptime uptime
 check_auto_equal kps-auto-equals-ps ps -f -p "$pids"

@@ -59,6 +59,30 @@ check_fails() {
 # diag TEXT: a comment line for the log, ignored by the parser.
 diag() { echo "# $*"; }
 
+# check_between NAME ORACLE OURS [ARGS...]: OURS ARGS exits 0 and prints
+# what ORACLE ARGS prints just before or just after it (a clock, a load
+# average or a process may move in between).  ORACLE and OURS are split
+# into words ("kps --source=kcore").  ACCEPT, if set, names a command that
+# may still accept a mismatch, given OURS's, and the two ORACLE outputs.
+# A mismatch shows the diff against the first ORACLE run.
+check_between() {
+    _n=$1 _or=$2 _us=$3; shift 3
+    _before=$($_or "$@" 2>&1)
+    _rc=0; _out=$($_us "$@" 2>/tmp/kt.err) || _rc=$?
+    _after=$($_or "$@" 2>&1)
+    if [ "$_rc" -ne 0 ]; then
+        not_ok "$_n" "exit $_rc$(first_err /tmp/kt.err)"
+    elif [ "$_out" = "$_before" ] || [ "$_out" = "$_after" ] ||
+        { [ -n "${ACCEPT:-}" ] && $ACCEPT "$_out" "$_before" "$_after"; }; then
+        ok "$_n"
+    else
+        not_ok "$_n" "$_us $* differs from $_or"
+        printf '%s\n' "$_before" > /tmp/kt.want
+        printf '%s\n' "$_out" > /tmp/kt.got
+        diff /tmp/kt.want /tmp/kt.got | head -n 8 | sed 's/^/#   /'
+    fi
+}
+
 result() {
     _p=$(grep -c '^pass$' "$KT_RESULTS" || true)
     _f=$(grep -c '^fail$' "$KT_RESULTS" || true)
