@@ -114,13 +114,17 @@ _bs_type(struct btfsubset *c, const char *type, uint64_t size,
 	c->ntypes++;
 }
 
-/* Every named struct and member of b: a subset written earlier. */
-int
+/*
+ * Every named struct and member of b (a subset written earlier) into c;
+ * returns how many b held.
+ */
+size_t
 _bs_merge(struct btfsubset *c, const struct btf *b)
 {
 	const struct btf_type *t;
 	const struct btf_member *m;
 	__u32 id, n = btf__type_cnt(b);
+	size_t held = 0;
 	int i, al;
 
 	for (id = 1; id < n; id++) {
@@ -132,6 +136,7 @@ _bs_merge(struct btfsubset *c, const struct btf *b)
 		sn = btf__name_by_offset(b, t->name_off);
 		al = btf__align_of(b, id);
 		_bs_type(c, sn, t->size, al > 0 ? (uint64_t)al : 0);
+		held++;
 		m = btf_members(t);
 		for (i = 0; i < btf_vlen(t); i++, m++) {
 			const struct btf_type *mt = btf__type_by_id(b, m->type);
@@ -144,9 +149,10 @@ _bs_merge(struct btfsubset *c, const struct btf *b)
 			    bits / 8, (uint64_t)sz, mt != NULL &&
 			    btf_is_struct(mt) && mt->name_off ?
 			    btf__name_by_offset(b, mt->name_off) : NULL);
+			held++;
 		}
 	}
-	return 0;
+	return held;
 }
 
 static __s32

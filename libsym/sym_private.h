@@ -143,7 +143,7 @@ void _bs_member(struct btfsubset *c, const char *type, const char *member,
     uint64_t offset, uint64_t size, const char *subtype);
 void _bs_type(struct btfsubset *c, const char *type, uint64_t size,
     uint64_t align);
-int _bs_merge(struct btfsubset *c, const struct btf *b);
+size_t _bs_merge(struct btfsubset *c, const struct btf *b);
 int _bs_write(sym_t *h, struct btfsubset *c, const char *path);
 
 /* ---- capture (kcapture): recorded pages, symbols and types ---- */

@@ -129,6 +129,16 @@ _cache_note(sym_t *h, const struct sym_ent *e, int dirty)
 	note(h, e, dirty, 0);
 }
 
+/* A temporary file beside path, in the cache directory made if need be. */
+static int
+tmp_beside(const char *path, char *tmp, size_t len)
+{
+	if (mkdir(cache_dir(), 0755) == -1 && errno != EEXIST)
+		return -1;
+	snprintf(tmp, len, "%s.XXXXXX", path);
+	return mkstemp(tmp);
+}
+
 /*
  * Keeps what earlier sessions cached (another tool needed other symbols);
  * returns how many entries the file held.
@@ -168,13 +178,9 @@ write_symbols(sym_t *h)
 	if (c == NULL || !c->dirty ||
 	    _cache_path(h, ".map", path, sizeof(path)) == -1)
 		return;
-	if (mkdir(cache_dir(), 0755) == -1 && errno != EEXIST)
-		return;
 	/* Nothing this session found is new: leave the file alone. */
-	if (merge_existing(h, path) == c->n)
-		return;
-	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
-	if ((fd = mkstemp(tmp)) == -1)
+	if (merge_existing(h, path) == c->n ||
+	    (fd = tmp_beside(path, tmp, sizeof(tmp))) == -1)
 		return;
 	if ((fp = fdopen(fd, "w")) == NULL) {
 		close(fd);
@@ -214,7 +220,6 @@ _cache_free(sym_t *h)
 static void
 write_types(sym_t *h)
 {
-	struct btfsubset *old;
 	struct btf *b;
 	char path[4096], tmp[4200];
 	size_t held = 0;
@@ -224,22 +229,14 @@ write_types(sym_t *h)
 	    _cache_path(h, ".btf", path, sizeof(path)) == -1)
 		return;
 	if (_cache_trusted(path) && (b = btf__parse(path, NULL)) != NULL) {
-		if ((old = _bs_new()) != NULL) {
-			_bs_merge(old, b);
-			held = _bs_count(old);
-			_bs_free(old);
-		}
-		_bs_merge(h->typerec, b);
+		held = _bs_merge(h->typerec, b);
 		btf__free(b);
 		if (held == _bs_count(h->typerec))
 			return;
 	}
-	if (mkdir(cache_dir(), 0755) == -1 && errno != EEXIST)
+	if ((fd = tmp_beside(path, tmp, sizeof(tmp))) == -1)
 		return;
-	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
-	if ((fd = mkstemp(tmp)) == -1)
-		return;
-	close(fd);
+	close(fd);	/* _bs_write creates it anew, O_EXCL */
 	unlink(tmp);
 	if (_bs_write(h, h->typerec, tmp) == -1 || rename(tmp, path) == -1) {
 		unlink(tmp);
