@@ -54,7 +54,7 @@ FIELDS="tid pid state ppid pgrp session tty_nr tpgid flags priority nice nlwp ut
 # compare NAME A K B: per field, over the tasks in both /proc reads.
 compare() {
     _name=$1
-    awk -v fields="$FIELDS" -v name="$_name" '
+    awk -v fields="$FIELDS" -v name="$_name" -v self="$$" '
     function num(x) { return x ~ /^-?[0-9]+$/ }
     function kw(x) { sub(/[-+].*/, "", x); return x }
     BEGIN { nf = split(fields, F, " ") }
@@ -77,9 +77,10 @@ compare() {
             for (f = 1; f <= nf; f++) {
                 if (k[f] == a[f] || k[f] == b[f]) { ex[f]++; continue }
                 # a task that runs between the reads may wake on another
-                # CPU: runnable tasks, and kernel threads (PF_KTHREAD),
-                # which wake every few ms (rcu_preempt, kworkers)
-                if (F[f] == "processor" && (k[3] == "R" || a[3] == "R" || b[3] == "R" || int(a[9] / 2097152) % 2 == 1)) { tol[f]++; continue }
+                # CPU: runnable tasks, kernel threads (PF_KTHREAD), which
+                # wake every few ms (rcu_preempt, kworkers), and the shell
+                # running this script, which forks each of the three reads
+                if (F[f] == "processor" && (k[3] == "R" || a[3] == "R" || b[3] == "R" || int(a[9] / 2097152) % 2 == 1 || key == self)) { tol[f]++; continue }
                 # a workqueue worker name carries the last workqueue it
                 # ran (wq_worker_comm): the same worker, another work item
                 if (F[f] == "comm" && int(a[9] / 32) % 2 == 1 && kw(k[f]) == kw(a[f])) { tol[f]++; continue }
