@@ -88,6 +88,9 @@ const char *sym_memfile(const sym_t *h);
 const char *sym_refusals(const sym_t *h);
 int64_t sym_kaslr_slide(const sym_t *h);
 const char *sym_release(const sym_t *h);
+/* What the library found about the kernel and how, one "key: text" line
+ * each (source kind, VMCOREINFO, KASLR slide, symbols, types...). */
+const char *sym_findings(const sym_t *h);
 
 int sym_lookup(sym_t *h, const char *name, struct sym_info *out);
 int sym_addr2sym(sym_t *h, uint64_t addr, struct sym_info *out,

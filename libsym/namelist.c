@@ -120,6 +120,8 @@ find_slide(sym_t *h)
 	if (h->vmcoreinfo != NULL && _vmci_u64(h->vmcoreinfo,
 	    h->vmcoreinfo_len, "KERNELOFFSET", 16, &off) == 0) {
 		h->slide = (int64_t)off;
+		_sym_finding(h, "kaslr", "slide 0x%llx (VMCOREINFO "
+		    "KERNELOFFSET)", (unsigned long long)off);
 		_sym_explain(h, "KASLR slide 0x%llx from VMCOREINFO KERNELOFFSET "
 		    "(the 1980s kernel was always where /vmunix said)",
 		    (unsigned long long)off);
@@ -128,6 +130,8 @@ find_slide(sym_t *h)
 	text = _symtab_find(h->syms, "_text");
 	if (h->live && text != NULL && kallsyms_text(&live) == 0) {
 		h->slide = (int64_t)(live - text->addr);
+		_sym_finding(h, "kaslr", "slide 0x%llx (_text in %s)",
+		    (unsigned long long)h->slide, KALLSYMS);
 		_sym_explain(h, "KASLR slide 0x%llx: _text is 0x%llx in %s and "
 		    "0x%llx in the namelist", (unsigned long long)h->slide,
 		    (unsigned long long)live, KALLSYMS,
@@ -238,6 +242,8 @@ load_file(sym_t *h, const char *path)
 		rc = _nl_map_load(h, h->syms, path);
 	if (rc == -1)
 		goto fail;
+	_sym_finding(h, "symbols", "%zu from %s", _symtab_count(h->syms),
+	    path);
 	_sym_explain(h, "nlist: %zu symbols from %s; 4.2BSD's nlist(3) read "
 	    "them from /vmunix, where the kernel sat at fixed addresses",
 	    _symtab_count(h->syms), path);

@@ -103,6 +103,7 @@ try_source(sym_t *h, enum sym_source src, const char *path)
 		return -1;
 	}
 	_sym_explain(h, "opened %s read-only", h->memfile);
+	_sym_finding(h, "source", "%s, read as %s", h->memfile, ops->name);
 	return 0;
 }
 
@@ -116,6 +117,8 @@ identify_kernel(sym_t *h)
 	    _vmci_get(h->vmcoreinfo, h->vmcoreinfo_len, "OSRELEASE",
 	    h->release, sizeof(h->release)) == 0) {
 		_sym_explain(h, "VMCOREINFO says OSRELEASE=%s", h->release);
+		_sym_finding(h, "release", "%s (VMCOREINFO OSRELEASE)",
+		    h->release);
 		return;
 	}
 	if (h->live && uname(&u) == 0)

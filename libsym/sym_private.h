@@ -227,6 +227,8 @@ struct sym_handle {
 	struct capture *cap;
 	int in_capture;			/* inside a capture read: don't recurse */
 	struct sym_pt pt;		/* page-table facts (pgtable.c) */
+	char *findings;			/* "key: value (how)" lines */
+	size_t findings_len;
 };
 
 /* Error helpers, as libkvm's _kvm_err and _kvm_syserr. */
@@ -237,6 +239,10 @@ void _sym_syserr(sym_t *h, const char *fmt, ...)
 /* The teaching trace: one step per call, on opts->explain. */
 void _sym_explain(sym_t *h, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* What was found about the kernel and how ("ksym -M CORE" lists them):
+ * one line "key: text".  A later finding for the same key replaces it. */
+void _sym_finding(sym_t *h, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 void _sym_explain_bytes(sym_t *h, uint64_t addr, const void *buf,
     size_t len);
 /* A handle for internal use and unit tests: no source opened. */

@@ -137,6 +137,8 @@ load_btf(sym_t *h)
 	h->btf = btf;
 	if (h->btf_own && h->typerec == NULL)
 		h->typerec = _bs_new();
+	_sym_finding(h, "types", "BTF from %s (%u types)", path,
+	    btf__type_cnt(btf));
 	_sym_explain(h, "types: struct layouts from the BTF in %s (%u types)%s",
 	    path, btf__type_cnt(btf), h->btf_cached ? ", the cached subset" :
 	    "; the old tools compiled them in from <sys/proc.h>");
