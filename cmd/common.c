@@ -31,6 +31,9 @@ common_option(struct common *co, int c, const char *arg, void (*usage)(int))
 	case OPT_COMPARE:
 		co->compare = 1;
 		return 1;
+	case OPT_MMAP:
+		co->so.use_mmap = 1;
+		return 1;
 	case 'h':
 	case OPT_HELP:
 		usage(0);

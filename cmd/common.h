@@ -13,6 +13,7 @@ enum {
 	OPT_COMPARE,
 	OPT_HELP,
 	OPT_VERSION,
+	OPT_MMAP,
 	OPT_TOOL,		/* first value free for a tool's own options */
 };
 
@@ -22,6 +23,7 @@ enum {
 	{ "source", required_argument, NULL, OPT_SOURCE }, \
 	{ "explain", no_argument, NULL, OPT_EXPLAIN }, \
 	{ "compare", no_argument, NULL, OPT_COMPARE }, \
+	{ "mmap", no_argument, NULL, OPT_MMAP }, \
 	{ "help", no_argument, NULL, OPT_HELP }, \
 	{ "version", no_argument, NULL, 'V' }
 

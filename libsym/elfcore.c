@@ -47,9 +47,12 @@ static void
 core_free(struct elfcore *c)
 {
 	free(c->segs);
+	free(c->psegs);
 	free(c->vmcoreinfo);
 	c->segs = NULL;
 	c->nsegs = 0;
+	c->psegs = NULL;
+	c->npsegs = 0;
 	c->vmcoreinfo = NULL;
 	c->vmcoreinfo_len = 0;
 }
@@ -375,65 +378,74 @@ fail:
 	return -1;
 }
 
-/* The segment whose memory range holds addr, or NULL. */
-static const struct sym_seg *
-find_seg(const struct elfcore *c, uint64_t addr)
+static uint64_t
+seg_addr(const struct sym_seg *s, int phys)
 {
-	size_t lo = 0, hi = c->nsegs, mid;
+	return phys ? s->paddr : s->vaddr;
+}
+
+/* The segment of segs[n] whose memory range holds addr, or NULL. */
+static const struct sym_seg *
+find_seg(const struct sym_seg *segs, size_t n, int phys, uint64_t addr)
+{
+	size_t lo = 0, hi = n, mid;
 	const struct sym_seg *s;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (c->segs[mid].vaddr <= addr)
+		if (seg_addr(&segs[mid], phys) <= addr)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	if (lo == 0)
 		return NULL;
-	s = &c->segs[lo - 1];
-	return addr - s->vaddr < s->memsz ? s : NULL;
+	s = &segs[lo - 1];
+	return addr - seg_addr(s, phys) < s->memsz ? s : NULL;
 }
 
 /*
  * Reads across adjacent segments.  Past p_filesz the dump has no bytes:
  * the kernel had memory there, but we can't say what was in it.
  */
-int
-_elfcore_read(sym_t *h, const struct elfcore *c, uint64_t addr, void *buf,
-    size_t len, const char *path)
+static int
+read_segs(sym_t *h, const struct elfcore *c, int phys, uint64_t addr,
+    void *buf, size_t len, const char *path)
 {
-	const struct sym_seg *s;
+	const struct sym_seg *segs = phys ? c->psegs : c->segs, *s;
+	size_t nsegs = phys ? c->npsegs : c->nsegs;
+	const char *what = phys ? "physical address" : "address";
 	unsigned char *p = buf;
-	uint64_t n;
+	uint64_t n, at;
 	ssize_t r;
 
 	if (len > 0 && len - 1 > UINT64_MAX - addr) {
-		_sym_err(h, "%s: address 0x%llx + %zu wraps", path, (ull)addr,
+		_sym_err(h, "%s: %s 0x%llx + %zu wraps", path, what, (ull)addr,
 		    len);
 		return -1;
 	}
 	while (len > 0) {
-		if ((s = find_seg(c, addr)) == NULL ||
-		    addr - s->vaddr >= s->filesz) {
-			_sym_err(h, "%s: address 0x%llx is not in the dump",
-			    path, (ull)addr);
+		if ((s = find_seg(segs, nsegs, phys, addr)) == NULL ||
+		    addr - seg_addr(s, phys) >= s->filesz) {
+			_sym_err(h, "%s: %s 0x%llx is not in the dump", path,
+			    what, (ull)addr);
 			return -1;
 		}
-		n = s->filesz - (addr - s->vaddr);
+		at = addr - seg_addr(s, phys);
+		n = s->filesz - at;
 		if (n > len)
 			n = len;
 		/* offset + filesz <= INT64_MAX was checked at open. */
-		r = pread(c->fd, p, n, (off_t)(s->offset + (addr - s->vaddr)));
+		r = pread(c->fd, p, n, (off_t)(s->offset + at));
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1) {
-			_sym_syserr(h, "%s: read at address 0x%llx", path,
+			_sym_syserr(h, "%s: read at %s 0x%llx", path, what,
 			    (ull)addr);
 			return -1;
 		}
 		if (r == 0) {
-			_sym_err(h, "%s: short read at address 0x%llx", path,
+			_sym_err(h, "%s: short read at %s 0x%llx", path, what,
 			    (ull)addr);
 			return -1;
 		}
@@ -442,6 +454,119 @@ _elfcore_read(sym_t *h, const struct elfcore *c, uint64_t addr, void *buf,
 		len -= (size_t)r;
 	}
 	return 0;
+}
+
+int
+_elfcore_read(sym_t *h, const struct elfcore *c, uint64_t addr, void *buf,
+    size_t len, const char *path)
+{
+	return read_segs(h, c, 0, addr, buf, len, path);
+}
+
+int
+_elfcore_has(const struct elfcore *c, uint64_t addr, size_t len)
+{
+	const struct sym_seg *s;
+	uint64_t n;
+
+	while (len > 0) {
+		if ((s = find_seg(c->segs, c->nsegs, 0, addr)) == NULL ||
+		    addr - s->vaddr >= s->filesz)
+			return 0;
+		n = s->filesz - (addr - s->vaddr);
+		if (n >= len)
+			return 1;
+		addr += n;
+		len -= (size_t)n;
+	}
+	return 1;
+}
+
+static int
+pseg_cmp(const void *a, const void *b)
+{
+	const struct sym_seg *x = a, *y = b;
+
+	return x->paddr < y->paddr ? -1 : x->paddr > y->paddr;
+}
+
+/*
+ * The physical index.  kcore and kdump map the kernel's text twice (the
+ * image and the direct map), so ranges may overlap: a segment inside the
+ * previous one is dropped, and an overlap that is not nesting is an error
+ * (a dump saying two things about one physical byte).  kcore marks
+ * segments without a physical address with p_paddr -1.
+ */
+static int
+build_psegs(sym_t *h, struct elfcore *c, const char *path)
+{
+	const struct sym_seg *prev;
+	size_t i;
+
+	if (c->psegs != NULL)
+		return 0;
+	if ((c->psegs = calloc(c->nsegs, sizeof(*c->psegs))) == NULL) {
+		_sym_syserr(h, "%s", path);
+		return -1;
+	}
+	for (i = 0; i < c->nsegs; i++)
+		if (c->segs[i].paddr != UINT64_MAX && c->segs[i].filesz > 0 &&
+		    c->segs[i].memsz - 1 <= UINT64_MAX - c->segs[i].paddr)
+			c->psegs[c->npsegs++] = c->segs[i];
+	qsort(c->psegs, c->npsegs, sizeof(*c->psegs), pseg_cmp);
+	for (i = 1; i < c->npsegs; i++) {
+		prev = &c->psegs[i - 1];
+		if (prev->paddr + (prev->memsz - 1) < c->psegs[i].paddr)
+			continue;
+		if (c->psegs[i].paddr + (c->psegs[i].memsz - 1) >
+		    prev->paddr + (prev->memsz - 1)) {
+			_sym_err(h, "%s: segments at physical 0x%llx and "
+			    "0x%llx overlap", path, (ull)prev->paddr,
+			    (ull)c->psegs[i].paddr);
+			return -1;
+		}
+		memmove(&c->psegs[i], &c->psegs[i + 1],
+		    (c->npsegs - i - 1) * sizeof(*c->psegs));
+		c->npsegs--;
+		i--;
+	}
+	return 0;
+}
+
+int
+_elfcore_read_phys(sym_t *h, struct elfcore *c, uint64_t pa, void *buf,
+    size_t len, const char *path)
+{
+	if (build_psegs(h, c, path) == -1)
+		return -1;
+	return read_segs(h, c, 1, pa, buf, len, path);
+}
+
+int
+_elfcore_is_physical(const struct elfcore *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nsegs; i++)
+		if (c->segs[i].vaddr >= SYM_KERNEL_MIN)
+			return 0;
+	return c->nsegs > 0;
+}
+
+uint64_t
+_elfcore_phys_end(struct elfcore *c)
+{
+	uint64_t end = 0, e;
+	size_t i;
+
+	for (i = 0; i < c->nsegs; i++) {
+		if (c->segs[i].paddr == UINT64_MAX)
+			continue;
+		e = c->segs[i].paddr + c->segs[i].filesz;
+		if (e >= c->segs[i].paddr && e > end)
+			end = e;
+	}
+	return end;
 }
 
 void

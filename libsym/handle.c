@@ -65,6 +65,7 @@ sym_close(sym_t *h)
 	_cache_free(h);
 	if (h->mops != NULL && h->mops->close != NULL)
 		h->mops->close(h);
+	free(h->vmci_own);
 	_symtab_free(h->syms);
 	_symtab_free(h->cachesyms);
 	_sym_types_free(h);

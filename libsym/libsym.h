@@ -38,6 +38,7 @@ struct sym_opts {
 	const char *btf;	/* --btf: raw BTF or ELF with .BTF */
 	FILE *explain;		/* teaching trace; NULL for none */
 	int capture;		/* record pages, symbols and types (kcapture) */
+	int use_mmap;		/* physical files: mmap(2) windows, not pread */
 };
 
 /* One symbol as the namelist gave it and as it is in the running kernel. */

@@ -1,91 +1,126 @@
 /*
- * /dev/mem: physical addresses.  Every distribution builds
- * CONFIG_STRICT_DEVMEM, under which the kernel refuses RAM: read() gives
- * EPERM, and below 1 MiB it hands back zeros.  Either way nothing read is
- * data, so the probe at open time refuses the source and says why.
- *
- * Only kernel-image addresses are translated here: physical = virtual -
- * _text + the physical start of "Kernel code" in /proc/iomem.
+ * /dev/mem: physical addresses, read with pread or through page-aligned
+ * mmap windows (--mmap), as the classic /dev/mem programs did.  Every
+ * distribution builds CONFIG_STRICT_DEVMEM, under which the kernel refuses
+ * RAM: read() and mmap() give EPERM, and below 1 MiB read() hands back
+ * zeros.  Either way nothing read is data, so the probe at open time reads
+ * the kernel's own text and refuses the source, saying why.  Where RAM is
+ * readable, this is a physical source like a dump (phys.c), with the
+ * kernel's VMCOREINFO note at the address /sys/kernel/vmcoreinfo gives.
  */
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "sym_private.h"
 
-struct devmem {
-	int fd;
-	uint64_t kcode;		/* physical address of _text */
-};
+#define VMCI_SYSFS	"/sys/kernel/vmcoreinfo"
+/* An ELF note: namesz, descsz, type, then "VMCOREINFO\0" padded to 12. */
+#define VMCI_DESC_OFF	24
 
-/* "  01000000-01e00e56 : Kernel code" (root only: others see zeros). */
+/* The first "Kernel code" and the end of the last "System RAM" in
+ * /proc/iomem (root only: others see zeros). */
 static int
-iomem_kernel_code(uint64_t *start)
+iomem_scan(uint64_t *kcode, uint64_t *ram_end)
 {
 	char line[256];
+	uint64_t a, b;
 	FILE *fp;
-	int rc = -1;
 
+	*kcode = 0;
+	*ram_end = 0;
 	if ((fp = fopen("/proc/iomem", "re")) == NULL)
 		return -1;
 	while (fgets(line, sizeof(line), fp) != NULL) {
-		if (strstr(line, ": Kernel code") == NULL)
+		if (sscanf(line, " %" SCNx64 "-%" SCNx64, &a, &b) != 2)
 			continue;
-		if (sscanf(line, " %" SCNx64, start) == 1 && *start != 0)
-			rc = 0;
-		break;
+		if (strstr(line, ": Kernel code") != NULL && *kcode == 0)
+			*kcode = a;
+		if (strstr(line, ": System RAM") != NULL && b + 1 > *ram_end)
+			*ram_end = b + 1;
 	}
 	fclose(fp);
-	return rc;
+	return *kcode != 0 ? 0 : -1;
 }
 
 static int
-devmem_probe(sym_t *h, struct devmem *m, const char *path)
+devmem_probe(sym_t *h, struct physfile *f, const char *path)
 {
+	const char *how = f->use_mmap ? "mmap" : "pread";
 	unsigned char buf[64];
-	ssize_t n;
+	uint64_t kcode;
 	size_t i;
 
-	if (iomem_kernel_code(&m->kcode) == -1) {
+	if (iomem_scan(&kcode, &h->phys_end) == -1) {
 		_sym_err(h, "%s: no physical address for the kernel: /proc/iomem "
 		    "shows no 'Kernel code' (needs root)", path);
 		return -1;
 	}
-	n = pread(m->fd, buf, sizeof(buf), (off_t)m->kcode);
-	if (n == -1 && errno == EPERM) {
-		_sym_err(h, "%s: RAM at 0x%" PRIx64 " refused (EPERM): "
-		    "CONFIG_STRICT_DEVMEM allows only I/O memory", path,
-		    m->kcode);
-		return -1;
-	}
-	if (n != (ssize_t)sizeof(buf)) {
-		_sym_syserr(h, "%s: read at 0x%" PRIx64, path, m->kcode);
+	if (_pf_read(h, f, kcode, buf, sizeof(buf), path) == -1) {
+		if (errno == EPERM)
+			_sym_err(h, "%s: RAM at 0x%" PRIx64 " refused by %s "
+			    "(EPERM): CONFIG_STRICT_DEVMEM allows only I/O "
+			    "memory", path, kcode, how);
 		return -1;
 	}
 	for (i = 0; i < sizeof(buf) && buf[i] == 0; i++)
 		continue;
 	if (i == sizeof(buf)) {
-		_sym_err(h, "%s: kernel text at 0x%" PRIx64 " reads as zeros: "
-		    "CONFIG_STRICT_DEVMEM hides RAM", path, m->kcode);
+		_sym_err(h, "%s: kernel text at 0x%" PRIx64 " reads as zeros "
+		    "by %s: CONFIG_STRICT_DEVMEM hides RAM", path, kcode,
+		    how);
 		return -1;
 	}
+	_sym_explain(h, "%s: the kernel text at physical 0x%" PRIx64 " is "
+	    "readable by %s: no CONFIG_STRICT_DEVMEM", path, kcode, how);
+	return 0;
+}
+
+/* The running kernel's VMCOREINFO note, where sysfs says it is. */
+static int
+devmem_vmcoreinfo(sym_t *h, struct physfile *f, const char *path)
+{
+	uint64_t pa;
+	unsigned size;
+	FILE *fp;
+	int n;
+
+	if ((fp = fopen(VMCI_SYSFS, "re")) == NULL) {
+		_sym_syserr(h, "%s", VMCI_SYSFS);
+		return -1;
+	}
+	n = fscanf(fp, "%" SCNx64 " %x", &pa, &size);
+	fclose(fp);
+	if (n != 2 || size <= VMCI_DESC_OFF || size > SYM_MAX_VMCOREINFO) {
+		_sym_err(h, "%s: not \"ADDRESS SIZE\" of a note", VMCI_SYSFS);
+		return -1;
+	}
+	if ((h->vmci_own = calloc(1, size + 1)) == NULL) {
+		_sym_syserr(h, "%s", path);
+		return -1;
+	}
+	if (_pf_read(h, f, pa + VMCI_DESC_OFF, h->vmci_own,
+	    size - VMCI_DESC_OFF, path) == -1)
+		return -1;
+	h->vmcoreinfo = h->vmci_own;
+	h->vmcoreinfo_len = strlen(h->vmci_own);
 	return 0;
 }
 
 static int
 devmem_open(sym_t *h, const char *path)
 {
-	struct devmem *m;
-	int fd;
+	struct physfile *f;
+	int rc;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		if (errno == ENOENT)
+	if ((rc = _pf_source_open(h, path)) != 0) {
+		if (rc == -2)
+			;	/* the error is set */
+		else if (errno == ENOENT)
 			_sym_err(h, "%s: absent: kernel built without "
 			    "CONFIG_DEVMEM", path);
 		else if (errno == EACCES || errno == EPERM)
@@ -94,69 +129,18 @@ devmem_open(sym_t *h, const char *path)
 			_sym_syserr(h, "%s", path);
 		return -1;
 	}
-	if ((m = calloc(1, sizeof(*m))) == NULL) {
-		close(fd);
-		_sym_err(h, "out of memory");
+	f = h->mpriv;
+	h->mops = &_sym_devmem_ops;
+	if (devmem_probe(h, f, path) == -1 ||
+	    devmem_vmcoreinfo(h, f, path) == -1)
 		return -1;
-	}
-	m->fd = fd;
-	if (devmem_probe(h, m, path) == -1) {
-		close(fd);
-		free(m);
-		return -1;
-	}
-	h->mpriv = m;
-	return 0;
-}
-
-static int
-devmem_read(sym_t *h, uint64_t addr, void *buf, size_t len)
-{
-	struct devmem *m = h->mpriv;
-	uint64_t text, phys;
-	ssize_t n;
-
-	if (addr < SYM_START_KERNEL_MAP) {
-		_sym_err(h, "%s: 0x%llx is outside the kernel image; only image "
-		    "addresses are translated", h->memfile,
-		    (unsigned long long)addr);
-		return -1;
-	}
-	if (_sym_addr(h, "_text", &text) == -1)
-		return -1;
-	phys = addr - text + m->kcode;
-	_sym_explain(h, "virtual 0x%llx - _text 0x%llx + Kernel code 0x%llx "
-	    "= physical 0x%llx", (unsigned long long)addr,
-	    (unsigned long long)text, (unsigned long long)m->kcode,
-	    (unsigned long long)phys);
-	n = pread(m->fd, buf, len, (off_t)phys);
-	if (n != (ssize_t)len) {
-		if (n >= 0)
-			errno = EIO;
-		_sym_syserr(h, "%s: read at physical 0x%llx (virtual 0x%llx)",
-		    h->memfile, (unsigned long long)phys,
-		    (unsigned long long)addr);
-		return -1;
-	}
-	return 0;
-}
-
-static void
-devmem_close(sym_t *h)
-{
-	struct devmem *m = h->mpriv;
-
-	if (m == NULL)
-		return;
-	close(m->fd);
-	free(m);
-	h->mpriv = NULL;
+	return _phys_setup(h, VMCI_SYSFS);
 }
 
 const struct sym_memops _sym_devmem_ops = {
 	.name = "/dev/mem",
 	.src = SYM_SRC_MEM,
 	.open = devmem_open,
-	.read = devmem_read,
-	.close = devmem_close,
+	.read = _phys_vread,
+	.close = _pf_source_close,
 };

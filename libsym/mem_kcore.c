@@ -1,14 +1,17 @@
 /*
- * /proc/kcore and ELF core files whose PT_LOADs hold kernel virtual
- * addresses (copies of kcore, and kmemstat's own fixtures).  One reader,
- * two tables: they differ in what a refusal means.  _elfcore_open bounds
+ * /proc/kcore and ELF core files: PT_LOADs at kernel virtual addresses
+ * (copies of kcore, kdump vmcores, kmemstat's own fixtures) or only at
+ * physical ones (QEMU dump-guest-memory).  -M may also name a file that
+ * is not ELF: file_kind hands it to the kdump or raw source.  _elfcore_open bounds
  * segments by the file size except on procfs, where kcore's size is the
  * address space, not data.
  */
 #include "config.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -53,6 +56,12 @@ fail_errno:
 }
 
 static int
+kcore_read(sym_t *h, uint64_t addr, void *buf, size_t len)
+{
+	return _elfcore_read(h, h->mpriv, addr, buf, len, h->memfile);
+}
+
+static int
 kcore_open(sym_t *h, const char *path)
 {
 	int rc = core_open_fd(h, path);
@@ -74,40 +83,117 @@ kcore_open(sym_t *h, const char *path)
 	return 0;
 }
 
-/* Dumps holding physical addresses need translation (not this source). */
 static int
-core_is_physical(const struct elfcore *c)
+core_read_phys(sym_t *h, uint64_t pa, void *buf, size_t len)
 {
-	size_t i;
+	return _elfcore_read_phys(h, h->mpriv, pa, buf, len, h->memfile);
+}
 
-	for (i = 0; i < c->nsegs; i++)
-		if (c->segs[i].vaddr >= SYM_KERNEL_MIN)
-			return 0;
-	return c->nsegs > 0;
+/*
+ * QEMU's dump-guest-memory: every PT_LOAD is physical (p_vaddr 0 or equal
+ * to p_paddr), so every read is translated (phys.c).
+ */
+static int
+physcore_open(sym_t *h, const char *path)
+{
+	struct elfcore *c = h->mpriv;
+
+	h->mops = &_sym_physcore_ops;
+	h->phys_read = core_read_phys;
+	h->phys_end = _elfcore_phys_end(c);
+	_sym_explain(h, "%s: every PT_LOAD holds physical addresses (QEMU "
+	    "dump-guest-memory): kernel addresses are translated", path);
+	return _phys_setup(h, "the dump's VMCOREINFO note");
+}
+
+/* What -M names: an ELF core, a kdump-compressed dump, or raw memory. */
+static const struct sym_memops *
+file_kind(sym_t *h, const char *path)
+{
+	unsigned char magic[16];
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return &_sym_core_ops;		/* its open names the error */
+	n = pread(fd, magic, sizeof(magic), 0);
+	close(fd);
+	if (n >= 4 && memcmp(magic, ELFMAG, SELFMAG) == 0)
+		return &_sym_core_ops;
+	/* makedumpfile's header (diskdump.h): KDUMP, or DISKDUMP before. */
+	if (n >= 8 && (memcmp(magic, "KDUMP   ", 8) == 0 ||
+	    memcmp(magic, "DISKDUMP", 8) == 0))
+		return &_sym_kdump_ops;
+	if (n >= 12 && memcmp(magic, "makedumpfile", 12) == 0) {
+		/* QEMU 7.2's dump-guest-memory -z/-l/-s writes this too. */
+		_sym_err(h, "%s: makedumpfile's flattened format (makedumpfile "
+		    "-F, QEMU dump-guest-memory -z/-l/-s): rebuild it with "
+		    "makedumpfile -R NEWFILE < %s", path, path);
+		return NULL;
+	}
+	return &_sym_raw_ops;
 }
 
 static int
 core_open(sym_t *h, const char *path)
 {
-	int rc = core_open_fd(h, path);
+	const struct sym_memops *ops;
+	int rc;
 
-	if (rc == -1)
+	if ((ops = file_kind(h, path)) == NULL)
+		return -1;
+	if (ops != &_sym_core_ops) {
+		h->mops = ops;
+		return ops->open(h, path);
+	}
+	if ((rc = core_open_fd(h, path)) == -1)
 		_sym_syserr(h, "%s", path);
 	if (rc != 0)
 		return -1;
-	if (core_is_physical(h->mpriv)) {
-		_sym_err(h, "%s: PT_LOADs hold physical addresses (a QEMU or "
-		    "kdump dump); physical dumps are not supported yet", path);
-		h->mops = &_sym_core_ops;
-		return -1;
-	}
+	if (_elfcore_is_physical(h->mpriv))
+		return physcore_open(h, path);
 	return 0;
 }
 
+/* kcore and kdump fill p_paddr; kcore uses -1 for "none", a fixture 0. */
+static int
+has_paddr(const struct elfcore *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nsegs; i++)
+		if (c->segs[i].paddr != 0 && c->segs[i].paddr != UINT64_MAX)
+			return 1;
+	return 0;
+}
+
+/*
+ * kdump's vmcore maps the direct map and the image at their virtual
+ * addresses, with p_paddr beside; a vmalloc'd stack is only reachable
+ * through the page tables.  On the first miss, set up translation.
+ */
 static int
 core_read(sym_t *h, uint64_t addr, void *buf, size_t len)
 {
-	return _elfcore_read(h, h->mpriv, addr, buf, len, h->memfile);
+	struct elfcore *c = h->mpriv;
+	char why[SYM_ERRSIZE];
+
+	if (_elfcore_has(c, addr, len) || c->vmcoreinfo == NULL ||
+	    (h->phys_read == NULL && !has_paddr(c)))
+		return _elfcore_read(h, c, addr, buf, len, h->memfile);
+	if (h->phys_read == NULL) {
+		h->phys_read = core_read_phys;
+		h->phys_end = _elfcore_phys_end(c);
+		if (_phys_setup(h, "the dump's VMCOREINFO note") == -1) {
+			snprintf(why, sizeof(why), "%s", h->errbuf);
+			h->phys_read = NULL;
+			_elfcore_read(h, c, addr, buf, len, h->memfile);
+			_sym_err(h, "%s (and through page tables: %s)",
+			    h->errbuf, why);
+			return -1;
+		}
+	}
+	return _phys_vread(h, addr, buf, len);
 }
 
 static void
@@ -127,7 +213,7 @@ const struct sym_memops _sym_kcore_ops = {
 	.name = "/proc/kcore",
 	.src = SYM_SRC_KCORE,
 	.open = kcore_open,
-	.read = core_read,
+	.read = kcore_read,
 	.close = core_close,
 };
 
@@ -136,5 +222,13 @@ const struct sym_memops _sym_core_ops = {
 	.src = SYM_SRC_CORE,
 	.open = core_open,
 	.read = core_read,
+	.close = core_close,
+};
+
+const struct sym_memops _sym_physcore_ops = {
+	.name = "physical ELF dump",
+	.src = SYM_SRC_CORE,
+	.open = core_open,
+	.read = _phys_vread,
 	.close = core_close,
 };

@@ -2,8 +2,8 @@
  * The x86-64 page-table walker: a virtual address in some address space
  * (a process's mm->pgd, or the kernel's swapper_pg_dir) to a physical
  * address, and physical memory read back through the kernel's direct map.
- * Written for the virtual sources (/dev/kmem, /proc/kcore) first; a
- * physical source (/dev/mem, a kdump) only has to change _pt_read_phys.
+ * A virtual source (/dev/kmem, /proc/kcore) reads physical memory through
+ * the direct map; a physical one (phys.c) reads it directly.
  *
  * The MMU's rules (Intel SDM vol. 3A, 4.5; arch/x86/include/asm/pgtable*):
  * 512 eight-byte entries per 4 KiB table, 9 bits of the address per level;
@@ -120,6 +120,8 @@ _pt_init(sym_t *h)
 		_sym_err(h, "page tables: no kernel memory source is open");
 		return -1;
 	}
+	/* A physical source reads the image meanwhile, but must not walk. */
+	h->pt_busy = 1;
 	find_levels(h, &pt);
 	/*
 	 * The direct map starts at page_offset_base, which
@@ -127,6 +129,7 @@ _pt_init(sym_t *h)
 	 */
 	if (read_sym_u64(h, "page_offset_base", &v, 8) == 0) {
 		if (!_sym_kaddr_ok(v) || (v & (SYM_PAGE_SIZE - 1)) != 0) {
+			h->pt_busy = 0;
 			_sym_err(h, "page_offset_base is 0x%llx: not the base "
 			    "of a direct map", (unsigned long long)v);
 			return -1;
@@ -150,6 +153,7 @@ _pt_init(sym_t *h)
 		pt.phys_base = (int64_t)v;
 		pt.phys_base_known = 1;
 	}
+	h->pt_busy = 0;
 	h->errbuf[0] = '\0';
 	pt.ready = 1;
 	h->pt = pt;
@@ -166,6 +170,8 @@ _pt_read_phys(sym_t *h, uint64_t pa, void *buf, size_t len)
 		    (unsigned long long)pa, PT_PHYS_BITS);
 		return -1;
 	}
+	if (h->phys_read != NULL)
+		return h->phys_read(h, pa, buf, len);
 	/* A virtual source sees RAM at page_offset_base + pa. */
 	return sym_read(h, h->pt.page_offset + pa, buf, len);
 }

@@ -91,17 +91,27 @@ try_source(sym_t *h, enum sym_source src, const char *path)
 
 	_sym_explain(h, "trying %s as the memory source", path ? path :
 	    ops->name);
-	if (ops->open(h, path ? path : ops->name) == -1) {
-		add_refusal(h);
-		_sym_explain(h, "refused: %s", h->errbuf);
-		return -1;
-	}
-	h->mops = ops;
-	h->src = src;
+	free(h->memfile);
 	if ((h->memfile = strdup(path ? path : ops->name)) == NULL) {
 		_sym_err(h, "out of memory");
 		return -1;
 	}
+	/* An open may choose a more specific table (core_open does). */
+	h->mops = NULL;
+	if (ops->open(h, h->memfile) == -1) {
+		add_refusal(h);
+		_sym_explain(h, "refused: %s", h->errbuf);
+		if (h->mops != NULL && h->mops->close != NULL)
+			h->mops->close(h);
+		h->mops = NULL;
+		free(h->memfile);
+		h->memfile = NULL;
+		return -1;
+	}
+	if (h->mops == NULL)
+		h->mops = ops;
+	ops = h->mops;
+	h->src = src;
 	_sym_explain(h, "opened %s read-only", h->memfile);
 	_sym_finding(h, "source", "%s, read as %s", h->memfile, ops->name);
 	return 0;
@@ -159,6 +169,7 @@ sym_open(const struct sym_opts *o, char *errbuf)
 	if (o->memfile != NULL)
 		drop_privileges(h);
 	h->live = o->memfile == NULL;
+	h->use_mmap = o->use_mmap;
 
 	switch (src) {
 	case SYM_SRC_AUTO:

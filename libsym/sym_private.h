@@ -40,6 +40,10 @@ extern const struct sym_memops _sym_kmem_ops;
 extern const struct sym_memops _sym_kcore_ops;
 extern const struct sym_memops _sym_core_ops;
 extern const struct sym_memops _sym_devmem_ops;
+/* What -M names when it is not an ELF file (core_open decides). */
+extern const struct sym_memops _sym_raw_ops;
+extern const struct sym_memops _sym_physcore_ops;
+extern const struct sym_memops _sym_kdump_ops;
 
 /* ---- the symbol table: name -> entry in O(1), address -> nearest ---- */
 struct sym_ent {
@@ -109,6 +113,8 @@ struct elfcore {
 	uint64_t fsize;
 	struct sym_seg *segs;		/* sorted by vaddr, non-overlapping */
 	size_t nsegs;
+	struct sym_seg *psegs;		/* by paddr, built on first use */
+	size_t npsegs;
 	char *vmcoreinfo;		/* NUL-terminated copy, or NULL */
 	size_t vmcoreinfo_len;
 };
@@ -117,6 +123,49 @@ int _elfcore_open(sym_t *h, struct elfcore *c, int fd, const char *path);
 int _elfcore_read(sym_t *h, const struct elfcore *c, uint64_t addr,
     void *buf, size_t len, const char *path);
 void _elfcore_close(struct elfcore *c);
+/* 1 if every byte of [addr, addr + len) is in a segment's file data. */
+int _elfcore_has(const struct elfcore *c, uint64_t addr, size_t len);
+/* The same by physical address (p_paddr); the index is built once. */
+int _elfcore_read_phys(sym_t *h, struct elfcore *c, uint64_t pa,
+    void *buf, size_t len, const char *path);
+/* 1 if no PT_LOAD is at a kernel virtual address: QEMU dump-guest-memory
+ * (p_vaddr is 0 or p_paddr) rather than kcore, kdump or a fixture. */
+int _elfcore_is_physical(const struct elfcore *c);
+/* One past the highest physical address the dump holds. */
+uint64_t _elfcore_phys_end(struct elfcore *c);
+
+/* ---- files whose offset is the physical address (physfile.c) ---- */
+/* /dev/mem and raw RAM images, read with pread or through mmap windows
+ * (page-aligned, as the classic /dev/mem programs mapped it). */
+struct physfile {
+	int fd;
+	uint64_t size;			/* a regular file's; 0: a device */
+	int use_mmap;
+	unsigned char *win;		/* the mapped window, or NULL */
+	uint64_t win_off;
+	size_t win_len;
+};
+int _pf_open(sym_t *h, struct physfile *f, const char *path, int use_mmap);
+int _pf_read(sym_t *h, struct physfile *f, uint64_t pa, void *buf,
+    size_t len, const char *path);
+void _pf_close(struct physfile *f);
+/* A physfile as h->mpriv, with h->phys_read set: 0, -1 with errno from
+ * open(2) and no message, or -2 with the error set. */
+int _pf_source_open(sym_t *h, const char *path);
+void _pf_source_close(sym_t *h);
+
+/* ---- physical memory sources (phys.c) ---- */
+/*
+ * A source that holds physical memory sets h->phys_read and calls
+ * _phys_setup once open: it finds VMCOREINFO (the dump's own, or by
+ * scanning memory), phys_base and the kernel-image size.  Its read op is
+ * then _phys_vread: kernel virtual addresses translated page by page.
+ */
+int _phys_setup(sym_t *h, const char *how);
+int _phys_vread(sym_t *h, uint64_t addr, void *buf, size_t len);
+/* The page-aligned "OSRELEASE=" page in [0, end): kernel/crash_core.c's
+ * vmcoreinfo_data.  Returns a malloc'd NUL-terminated copy, or NULL. */
+char *_phys_scan_vmcoreinfo(sym_t *h, uint64_t end, uint64_t *where);
 
 /* ---- types from BTF ---- */
 struct sym_member {
@@ -227,6 +276,13 @@ struct sym_handle {
 	struct capture *cap;
 	int in_capture;			/* inside a capture read: don't recurse */
 	struct sym_pt pt;		/* page-table facts (pgtable.c) */
+	/* physical sources (phys.c) */
+	int (*phys_read)(sym_t *h, uint64_t pa, void *buf, size_t len);
+	uint64_t phys_end;		/* one past the last physical byte */
+	uint64_t image_size;		/* KERNEL_IMAGE_SIZE */
+	char *vmci_own;			/* VMCOREINFO found by a scan */
+	int pt_busy;			/* inside _pt_init: no page walks */
+	int use_mmap;			/* --mmap */
 	char *findings;			/* "key: value (how)" lines */
 	size_t findings_len;
 };

@@ -122,9 +122,12 @@ load_btf(sym_t *h)
 		path = "__start_BTF";
 		h->btf_own = 1;
 	} else {
+		char why[SYM_ERRSIZE];
+
+		/* The reason is in errbuf, which the message overwrites. */
+		snprintf(why, sizeof(why), "%s", h->errbuf);
 		_sym_err(h, "%s: no BTF for this kernel (%s): give one with "
-		    "--btf (raw BTF, or a vmlinux with .BTF)", h->memfile,
-		    h->errbuf);
+		    "--btf (raw BTF, or a vmlinux with .BTF)", h->memfile, why);
 		return -1;
 	}
 	if (btf == NULL && (btf = parse(h, path)) == NULL)

@@ -86,6 +86,14 @@ printf 'not an ELF file at all\n' > "$tmpd/text"
 fails_with "-M not ELF" 'not an ELF' "$bin/kloadavg" -M "$tmpd/text"
 : > "$tmpd/empty"
 fails_with "-M empty file" 'empty' "$bin/kloadavg" -M "$tmpd/empty"
+# Not ELF: a raw memory image must hold the kernel's VMCOREINFO page.
+head -c 262144 /dev/zero > "$tmpd/zeros"
+fails_with "-M raw image with no kernel" 'no VMCOREINFO' "$bin/kloadavg" -M "$tmpd/zeros"
+fails_with "-M raw image with no kernel, mmap" 'no VMCOREINFO' "$bin/kloadavg" --mmap -M "$tmpd/zeros"
+{ printf 'KDUMP   '; head -c 8184 /dev/zero; } > "$tmpd/kdump"
+fails_with "-M kdump header with nothing behind" 'kdump' "$bin/kloadavg" -M "$tmpd/kdump"
+{ printf 'makedumpfile'; head -c 4084 /dev/zero; } > "$tmpd/flat"
+fails_with "-M flattened makedumpfile output" 'makedumpfile -R' "$bin/kloadavg" -M "$tmpd/flat"
 printf 'ffffffffffffffff B The real System.map is in the linux-image-6.1.0-1-amd64-dbg package\n' > "$tmpd/System.map"
 fails_with "-N Debian placeholder recognised" 'placeholder' \
     "$bin/ksym" -N "$tmpd/System.map" _text

@@ -1,0 +1,144 @@
+/*
+ * kdump-compressed dumps (makedumpfile's default format, and QEMU's
+ * dump-guest-memory -z/-l/-s): pages compressed one by one behind a
+ * bitmap.  libkdumpfile reads them; we ask it only for physical pages and
+ * for the VMCOREINFO it keeps, and translate addresses ourselves (phys.c)
+ * as for every other physical source.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sym_private.h"
+
+#ifdef HAVE_LIBKDUMPFILE
+#include <libkdumpfile/kdumpfile.h>
+
+struct kdump {
+	kdump_ctx_t *ctx;
+	int fd;
+	char *vmcoreinfo;
+};
+
+static int
+kdump_read_phys(sym_t *h, uint64_t pa, void *buf, size_t len)
+{
+	struct kdump *k = h->mpriv;
+	size_t got = len;
+	kdump_status st;
+
+	/* KPHYSADDR needs libkdumpfile's own Linux setup; outside Xen, machine
+	 * physical addresses are the kernel's physical addresses. */
+	st = kdump_read(k->ctx, KDUMP_MACHPHYSADDR, pa, buf, &got);
+	if (st == KDUMP_OK && got == len)
+		return 0;
+	if (st == KDUMP_ERR_NODATA)
+		_sym_err(h, "%s: physical 0x%llx was left out of the dump "
+		    "(filtered or not RAM)", h->memfile,
+		    (unsigned long long)(pa + got));
+	else
+		_sym_err(h, "%s: physical 0x%llx: %s", h->memfile,
+		    (unsigned long long)(pa + got), kdump_get_err(k->ctx));
+	return -1;
+}
+
+/* The highest page the dump knows, from its bitmap (libkdumpfile's
+ * max_pfn), for the VMCOREINFO scan. */
+static uint64_t
+kdump_end(struct kdump *k)
+{
+	kdump_num_t pfn;
+
+	if (kdump_get_number_attr(k->ctx, "max_pfn", &pfn) != KDUMP_OK)
+		return 0;
+	if (pfn > (1ULL << 40))
+		return 0;
+	return (uint64_t)pfn * SYM_PAGE_SIZE;
+}
+
+static int
+kdump_open_file(sym_t *h, const char *path)
+{
+	struct kdump *k;
+
+	if ((k = calloc(1, sizeof(*k))) == NULL) {
+		_sym_syserr(h, "%s", path);
+		return -1;
+	}
+	h->mpriv = k;
+	if ((k->fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		_sym_syserr(h, "%s", path);
+		return -1;
+	}
+	if ((k->ctx = kdump_new()) == NULL) {
+		_sym_err(h, "%s: libkdumpfile: out of memory", path);
+		return -1;
+	}
+	if (kdump_open_fd(k->ctx, k->fd) != KDUMP_OK) {
+		_sym_err(h, "%s: libkdumpfile: %s", path,
+		    kdump_get_err(k->ctx));
+		/* libkdumpfile 0.5.1 crashes in kdump_free after a failed
+		 * open (seen on a header of zeros): leak it instead. */
+		k->ctx = NULL;
+		return -1;
+	}
+	if (kdump_vmcoreinfo_raw(k->ctx, &k->vmcoreinfo) == KDUMP_OK &&
+	    strlen(k->vmcoreinfo) <= SYM_MAX_VMCOREINFO) {
+		h->vmcoreinfo = k->vmcoreinfo;
+		h->vmcoreinfo_len = strlen(k->vmcoreinfo);
+	}
+	h->phys_read = kdump_read_phys;
+	h->phys_end = kdump_end(k);
+	_sym_explain(h, "%s: a kdump-compressed dump (\"KDUMP\" header), "
+	    "pages read through libkdumpfile by physical address", path);
+	return _phys_setup(h, "the kdump header");
+}
+
+static void
+kdump_close_file(sym_t *h)
+{
+	struct kdump *k = h->mpriv;
+
+	if (k == NULL)
+		return;
+	if (k->ctx != NULL)
+		kdump_free(k->ctx);
+	if (k->fd != -1)
+		close(k->fd);
+	free(k->vmcoreinfo);
+	free(k);
+	h->mpriv = NULL;
+	h->vmcoreinfo = NULL;
+}
+
+#else	/* !HAVE_LIBKDUMPFILE */
+
+static int
+kdump_open_file(sym_t *h, const char *path)
+{
+	_sym_err(h, "%s: a kdump-compressed dump, and kmemstat was built "
+	    "without libkdumpfile: rebuild with libkdumpfile-dev, or take the "
+	    "dump as ELF (makedumpfile -E, or dump-guest-memory without "
+	    "-z/-l/-s)", path);
+	return -1;
+}
+
+static void
+kdump_close_file(sym_t *h)
+{
+	(void)h;
+}
+
+#endif
+
+const struct sym_memops _sym_kdump_ops = {
+	.name = "kdump-compressed dump",
+	.src = SYM_SRC_CORE,
+	.open = kdump_open_file,
+	.read = _phys_vread,
+	.close = kdump_close_file,
+};
