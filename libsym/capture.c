@@ -3,8 +3,11 @@
  * is kept (as first seen: later reads of the page see the same bytes),
  * with the symbols and the struct members the tools asked for.  Written
  * out as a fixture: an ELF core of those pages at their kernel virtual
- * addresses with the source's VMCOREINFO note, a System.map of the
- * symbols (namelist addresses) and a BTF holding only those members.
+ * addresses (or, from a physical source, at their physical addresses,
+ * page tables included) with the source's VMCOREINFO note, a System.map
+ * of the symbols (namelist addresses) and a BTF holding only those
+ * members.  Reading a whole namelist or BTF out of memory is paused: the
+ * fixture carries the parts used instead.
  */
 #include "config.h"
 
@@ -30,6 +33,10 @@ struct capture {
 	struct sym_ent *syms;
 	size_t nsyms;
 	struct btfsubset *types;
+	/* A physical source is recorded below the translation: the pages
+	 * are physical, the fixture a physical dump as QEMU writes one. */
+	int (*phys_read)(sym_t *h, uint64_t pa, void *buf, size_t len);
+	int paused;			/* reading the namelist or BTF */
 };
 
 struct capture *
@@ -105,7 +112,10 @@ get_page(sym_t *h, uint64_t addr)
 	}
 	p->addr = addr;
 	h->in_capture = 1;
-	rc = h->mops->read(h, addr, p->data, sizeof(p->data));
+	if (c->phys_read != NULL)
+		rc = c->phys_read(h, addr, p->data, sizeof(p->data));
+	else
+		rc = h->mops->read(h, addr, p->data, sizeof(p->data));
 	h->in_capture = 0;
 	if (rc == -1) {
 		free(p);
@@ -136,6 +146,11 @@ _cap_read(sym_t *h, uint64_t addr, void *buf, size_t len)
 	uint64_t off;
 	size_t n;
 
+	/* The symbols and types are written out on their own. */
+	if (h->cap->paused)
+		return h->cap->phys_read != NULL ?
+		    h->cap->phys_read(h, addr, buf, len) :
+		    h->mops->read(h, addr, buf, len);
 	while (len > 0) {
 		if ((p = get_page(h, addr & SYM_PAGE_MASK)) == NULL)
 			return -1;
@@ -147,6 +162,28 @@ _cap_read(sym_t *h, uint64_t addr, void *buf, size_t len)
 		len -= n;
 	}
 	return 0;
+}
+
+int
+_cap_virtual(const struct capture *c)
+{
+	return c->phys_read == NULL;
+}
+
+void
+_cap_physical(sym_t *h)
+{
+	h->cap->phys_read = h->phys_read;
+	h->phys_read = _cap_read;
+	_sym_explain(h, "capture: recording physical pages (the fixture will "
+	    "be a physical dump)");
+}
+
+void
+_cap_pause(sym_t *h, int on)
+{
+	if (h->cap != NULL)
+		h->cap->paused += on ? 1 : -1;
 }
 
 void
@@ -290,9 +327,11 @@ write_core(sym_t *h, const char *dir)
 		while (++i < c->npages && c->pages[i]->addr ==
 		    c->pages[i - 1]->addr + SYM_PAGE_SIZE)
 			continue;
+		/* Physical pages as QEMU writes them: p_vaddr = p_paddr. */
 		ph = (GElf_Phdr){ .p_type = PT_LOAD, .p_flags = PF_R,
 		    .p_offset = (GElf_Off)data, .p_vaddr = c->pages[start]->addr,
-		    .p_paddr = 0, .p_filesz = (i - start) * SYM_PAGE_SIZE,
+		    .p_paddr = c->phys_read != NULL ? c->pages[start]->addr : 0,
+		    .p_filesz = (i - start) * SYM_PAGE_SIZE,
 		    .p_memsz = (i - start) * SYM_PAGE_SIZE, .p_align = 4096 };
 		if (gelf_update_phdr(e, r, &ph) == 0)
 			goto fail_elf;

@@ -215,7 +215,7 @@ sym_read(sym_t *h, uint64_t addr, void *buf, size_t len)
 		    (unsigned long long)addr, len);
 		return -1;
 	}
-	if (h->cap != NULL && !h->in_capture)
+	if (h->cap != NULL && !h->in_capture && _cap_virtual(h->cap))
 		rc = _cap_read(h, addr, buf, len);
 	else
 		rc = h->mops->read(h, addr, buf, len);

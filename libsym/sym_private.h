@@ -202,6 +202,11 @@ void _cap_free(struct capture *c);
 struct btfsubset *_cap_types(struct capture *c);
 int _cap_read(sym_t *h, uint64_t addr, void *buf, size_t len);
 void _cap_symbol(sym_t *h, const struct sym_ent *e);
+/* Record below the translation of a physical source (phys.c). */
+void _cap_physical(sym_t *h);
+int _cap_virtual(const struct capture *c);
+/* Reads between _cap_pause(h, 1) and (h, 0) are not recorded. */
+void _cap_pause(sym_t *h, int on);
 
 /* ---- tasks from kernel memory (ktasks.c) ---- */
 int _kt_tasks(sym_t *h, unsigned flags, struct sym_tasks *out);

@@ -55,6 +55,7 @@ memory_btf(sym_t *h)
 	uint64_t start, stop;
 	struct btf *btf;
 	void *buf;
+	int rc;
 
 	if (_sym_addr(h, "__start_BTF", &start) == -1 ||
 	    _sym_addr(h, "__stop_BTF", &stop) == -1)
@@ -69,8 +70,12 @@ memory_btf(sym_t *h)
 		_sym_err(h, "out of memory");
 		return NULL;
 	}
-	/* one big read: the trace would print it byte by byte otherwise */
-	if (sym_read(h, start, buf, stop - start) == -1) {
+	/* One big read: the trace would print it byte by byte otherwise.
+	 * A capture keeps the members used, not the megabytes of BTF. */
+	_cap_pause(h, 1);
+	rc = sym_read(h, start, buf, stop - start);
+	_cap_pause(h, 0);
+	if (rc == -1) {
 		free(buf);
 		return NULL;
 	}
