@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,8 +124,9 @@ image_facts(sym_t *h)
 
 	if (_vmci_s64(h->vmcoreinfo, h->vmcoreinfo_len, "NUMBER(phys_base)",
 	    &base) == -1) {
-		_sym_err(h, "%s: VMCOREINFO has no NUMBER(phys_base): cannot "
-		    "place the kernel image in physical memory", h->memfile);
+		_sym_err(h, "%s: VMCOREINFO NUMBER(phys_base) is %s: cannot "
+		    "place the kernel image in physical memory", h->memfile,
+		    errno == ENOENT ? "missing" : "not a number");
 		return -1;
 	}
 	/* Page-aligned, and the image must start inside 2^52 bytes. */
@@ -244,9 +246,13 @@ translate(sym_t *h, uint64_t addr, uint64_t *pa, uint64_t *span)
 	if (kernel_pgd(h, &pgd) == -1)
 		return -1;
 	rc = _pt_translate(h, pgd, addr, pa, &pgsize);
-	if (rc == 1)
-		_sym_err(h, "%s: 0x%llx is not mapped in the kernel page tables",
-		    h->memfile, (ull)addr);
+	if (rc == 1) {
+		char why[SYM_ERRSIZE];
+
+		snprintf(why, sizeof(why), "%s", h->errbuf);
+		_sym_err(h, "%s: not in the kernel page tables: %s",
+		    h->memfile, why);
+	}
 	if (rc != 0)
 		return -1;
 	*span = pgsize - (*pa & (pgsize - 1));
