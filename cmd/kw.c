@@ -191,9 +191,21 @@ from_host(const char *host, int fromlen)
 		putchar(' ');
 }
 
+/* A dead kernel's idle time from its tty inodes; -1 ("?") if unknown. */
+static long long
+dead_idle(sym_t *h, const char *line, time_t now)
+{
+	int64_t atime;
+
+	if (sym_source(h) == SYM_SRC_PROC ||
+	    sym_tty_atime(h, line, &atime) != 0)
+		return -1;
+	return (long long)(now - atime);
+}
+
 static void
 show(const struct wopts *o, const struct utmp *u, const struct sym_tasks *ts,
-    struct ps_ctx *px, time_t now, long hz)
+    struct ps_ctx *px, time_t now, long hz, sym_t *h)
 {
 	char tty[5 + UT_LINESIZE + 1] = "/dev/", cmd[MAX_CMD_WIDTH + 1] = "-";
 	unsigned long long jcpu, pcpu;
@@ -214,8 +226,8 @@ show(const struct wopts *o, const struct utmp *u, const struct sym_tasks *ts,
 		login_time(u->ut_tv.tv_sec, now);
 	if (u->ut_line[0] == ':')
 		fputs(" ?xdm? ", stdout);
-	else if (o->dead)	/* a dump's ttys are not this system's */
-		ival7(-1, 0, o->oldstyle);
+	else if (o->dead)	/* a dump's /dev is in the dump */
+		ival7(dead_idle(h, tty + 5, now), 0, o->oldstyle);
 	else
 		ival7(stat(tty, &st) == 0 ? (long long)(now - st.st_atime) : 0,
 		    0, o->oldstyle);
@@ -365,7 +377,7 @@ main(int argc, char **argv)
 			continue;
 		if (o.user ? strncmp(u->ut_user, o.user, UT_NAMESIZE) == 0 :
 		    u->ut_user[0] != '\0')
-			show(&o, u, &ts, px, now, ps.hz);
+			show(&o, u, &ts, px, now, ps.hz, h);
 	}
 	endutent();
 done:

@@ -181,6 +181,11 @@ int sym_proc_psinfo(struct sym_psinfo *out, char *errbuf);
 /* kcapture: write what this session read as a fixture directory. */
 int sym_capture_write(sym_t *h, const char *dir);
 
+/* The latest atime (seconds) of the inodes open on terminal line ("tty1")
+ * in kernel memory, what stat(2) of /dev/LINE gives w(1): 0, 1 if there
+ * is no such terminal or nothing has it open, -1 on error. */
+int sym_tty_atime(sym_t *h, const char *line, int64_t *sec);
+
 #ifdef __cplusplus
 }
 #endif
