@@ -13,7 +13,8 @@
 # same reassembled: starts with "KDUMP   ", as libkdumpfile 0.5.1 wants), raw.img (a copy of the guest's RAM file, offset = physical address,
 # taken while stopped), truth/NAME/{before,after}/ (the guest's /proc and
 # procps records just before the stop and just after the cont),
-# truth/utmp, truth/guest-info, console.log, qmp.log.
+# truth/utmp, truth/guest-info, console.log, qmp.log, tally (the guest's
+# checks: "PASSED FAILED").
 #
 # Environment: KMEMSTAT_BUILDDIR (the build whose tools go into the guest;
 # default ../../build), KMEMSTAT_VM_TIMEOUT (s, default 300),
@@ -58,7 +59,7 @@ staging=$(vm_stage "$tmp") || { keep=1; exit 1; }
     "$tmp/qemu_fw_cfg.ko=/qemu_fw_cfg.ko" > /dev/null
 
 rm -rf "$outdir/truth" "$outdir/live" "$outdir"/*.dump "$outdir"/*.flat "$outdir/raw.img" \
-    "$outdir/take-dumps.log" "$outdir/qmp.log"
+    "$outdir/take-dumps.log" "$outdir/qmp.log" "$outdir/tally"
 # QMP and the guest's ttyS2 on FIFO pairs (QEMU's pipe chardev reads
 # NAME.in and writes NAME.out, opened read-write so nobody blocks in open).
 mkfifo "$tmp/qmp.in" "$tmp/qmp.out" "$tmp/sync.in" "$tmp/sync.out"
@@ -160,5 +161,6 @@ for f in elf-novmci.dump elf-vmci.dump kdump-zlib.flat kdump-zlib.dump raw.img t
     [ -s "$outdir/$f" ] || missing="$missing $f"
 done
 [ -z "$missing" ] || { echo "not ok take-dumps: missing$missing"; vm_fail=$((vm_fail + 1)); }
+echo "$vm_pass $vm_fail" > "$outdir/tally"
 echo "# take-dumps: guest $vm_pass passed, $vm_fail failed; in $outdir"
 [ "$vm_fail" -eq 0 ] || { keep=1; echo "# work dir kept: $tmp"; exit 1; }
