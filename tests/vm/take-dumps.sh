@@ -126,6 +126,7 @@ drive() {
         _m=$(line_in 6 "$timeout") || { echo "$0: no word from the guest on ttyS2" >&2; return 1; }
         case $_m in
             KMEMSTAT-SYNC-DONE) return 0 ;;
+            KMEMSTAT-BOOT-ENDED) echo "$0: QEMU exited before the guest's last sync point" >&2; return 1 ;;
             'KMEMSTAT-SYNC '*)
                 at_sync "${_m#KMEMSTAT-SYNC }" || return 1
                 echo "go ${_m#KMEMSTAT-SYNC }" >&5 ;;
@@ -140,12 +141,14 @@ log "booting $(basename "$vmlinuz") under QEMU TCG, -m 256, RAM in $outdir/live.
     -machine memory-backend=ram -device vmcoreinfo \
     -chardev pipe,id=qmp,path="$tmp/qmp" -mon chardev=qmp,mode=control \
     -chardev pipe,id=sync,path="$tmp/sync" -serial chardev:sync
-  echo "$vm_boot_rc" > "$tmp/boot.rc" ) &
+  echo "$vm_boot_rc" > "$tmp/boot.rc"
+  # Wake drive() if the guest died before it was done: no waiting out the timeout.
+  echo KMEMSTAT-BOOT-ENDED >&6 ) &
 boot=$!
 t0=$(now)
 if ! drive; then
     keep=1
-    qmp '{"execute":"quit"}' > /dev/null 2>&1 || true
+    qmp '{"execute":"quit"}' 5 > /dev/null 2>&1 || true
 fi
 wait "$boot" || true
 log "guest ran $(echo "$(now) $t0" | awk '{printf "%.1f", $1 - $2}') s"
