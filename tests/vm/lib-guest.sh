@@ -159,3 +159,39 @@ export_dir() {
     rm -f /tmp/kt-export.tgz
     echo "# exported $_d as $_name ($_size bytes)"
 }
+
+# --- a stable process table -------------------------------------------------
+# wait_until SECONDS CMD...: poll CMD every 0.1 s until it succeeds; fail
+# after SECONDS. For "the child has exec'd", which has no event to wait on.
+wait_until() {
+    _w=$(($1 * 10)); shift
+    until "$@"; do
+        [ "$_w" -le 0 ] && return 1
+        _w=$((_w - 1))
+        sleep 0.1
+    done
+}
+
+# is_comm PID NAME: PID has exec'd NAME (not still the forked shell).
+is_comm() { [ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ]; }
+
+# is_stopped PID: PID is in state T.
+is_stopped() { grep -q '^State:.*T (stopped)' "/proc/$1/status" 2>/dev/null; }
+
+# sessions_start: two logged-in sessions on the guest's virtual consoles,
+# in utmp (one from a remote host), for w and the users count. Their pids
+# go to /tmp/login1.pid and /tmp/login2.pid.
+sessions_start() {
+    setsid -c sh -c 'echo $$ > /tmp/login1.pid; exec sleep 1000' \
+        < /dev/tty1 > /dev/tty1 2>&1 &
+    setsid -c sh -c 'echo $$ > /tmp/login2.pid; sleep 1000; :' \
+        < /dev/tty2 > /dev/tty2 2>&1 &
+    wait_until 10 test -s /tmp/login1.pid -a -s /tmp/login2.pid || return 1
+    wait_until 10 is_comm "$(cat /tmp/login1.pid)" sleep || return 1
+    wait_until 10 has_child "$(cat /tmp/login2.pid)" || return 1
+    utmpadd root tty1 "$(cat /tmp/login1.pid)" 10.0.2.2 &&
+        utmpadd root tty2 "$(cat /tmp/login2.pid)"
+}
+
+# has_child PID: PID has forked (a shell running its command).
+has_child() { [ -n "$(cat "/proc/$1/task/$1/children" 2>/dev/null)" ]; }

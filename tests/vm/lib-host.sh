@@ -36,16 +36,17 @@ vm_console_filter() {
     done
 }
 
-# vm_boot_filtered INITRD TIMEOUT OUTDIR: boot, showing only check lines,
-# diagnostics and boot.sh's own messages as they come. The console is kept
-# whole in OUTDIR/console.log. Sets vm_boot_rc.
+# vm_boot_filtered INITRD TIMEOUT OUTDIR [-- QEMU ARGS]: boot, showing only
+# check lines, diagnostics and boot.sh's own messages as they come. The
+# console is kept whole in OUTDIR/console.log. Sets vm_boot_rc.
 vm_boot_filtered() {
+    _i=$1 _t=$2 _o=$3; shift 3
     # The status goes through a file: a pipeline only reports its last command.
-    { _rc=0; "$here/boot.sh" -i "$1" -t "$2" -o "$3" 2>&1 || _rc=$?; echo "$_rc" > "$3.rc"; } |
+    { _rc=0; "$here/boot.sh" -i "$_i" -t "$_t" -o "$_o" "$@" 2>&1 || _rc=$?; echo "$_rc" > "$_o.rc"; } |
         vm_console_filter
     # shellcheck disable=SC2034 # read by the caller
-    vm_boot_rc=$(cat "$3.rc" 2>/dev/null || echo 1)
-    rm -f "$3.rc"
+    vm_boot_rc=$(cat "$_o.rc" 2>/dev/null || echo 1)
+    rm -f "$_o.rc"
 }
 
 # vm_tally CONSOLE_LOG BOOT_RC: count check lines; a guest that did not

@@ -1,0 +1,195 @@
+#!/bin/sh
+# The tools on physical dumps of the real kernel (make check-vm): take the
+# dumps with take-dumps.sh into a temp dir, then run the build's kuptime,
+# kloadavg, kps and kw on the HOST with -M DUMP and no other file, and
+# compare each with the guest's procps and /proc records taken just before
+# the stop or just after the cont (ours must equal one of the two). The
+# guest's RAM file is also read while the guest runs (the "live" sync
+# point, through the hook below). Prints "ok N - NAME" / "not ok N - NAME:
+# why" and ends with "N passed, M failed"; exit 1 on any failure.
+#
+# Environment: KMEMSTAT_BUILDDIR (the configured build tree; default
+# ../../build), KMEMSTAT_VM_TIMEOUT, KMEMSTAT_VM_KEEP=1, KMEMSTAT_VM_CACHE.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+KMEMSTAT_BUILDDIR=${KMEMSTAT_BUILDDIR:-$here/../../build}
+KMEMSTAT_BUILDDIR=$(cd "$KMEMSTAT_BUILDDIR" && pwd)
+export KMEMSTAT_BUILDDIR
+
+# ours TOOL ARGS...: the build's TOOL, with the guest's time zone, and no
+# controlling terminal (procps ps in the guest had none: its default
+# selection is by terminal).
+ours() {
+    _t=$1; shift
+    TZ=UTC setsid -w "$KMEMSTAT_BUILDDIR/cmd/$_t" "$@" < /dev/null
+}
+
+# live_run TOOL FILE DIR ARGS...: ours, with stdout, stderr and status in DIR/FILE.*.
+live_run() {
+    _t=$1 _f=$2 _d=$3; shift 3
+    _rc=0; ours "$_t" "$@" > "$_d/$_f.out" 2> "$_d/$_f.err" || _rc=$?
+    echo "$_rc" > "$_d/$_f.rc"
+}
+
+# --live-hook RAMFILE DIR: called by take-dumps.sh while the guest runs,
+# between its two truth records. The clock first: it moves.
+if [ "${1:-}" = --live-hook ]; then
+    live_run kuptime uptime "$3" -M "$2"
+    live_run kloadavg loadavg "$3" -M "$2"
+    live_run kps ps-e "$3" -M "$2" -e
+    exit 0
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/kmemstat-dumprun.XXXXXX")
+keep=${KMEMSTAT_VM_KEEP:-0}
+trap '[ "$keep" = 1 ] || rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+D=$tmp/dumps
+T=$D/truth
+
+n=0 pass=0 fail=0
+tap_ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - $1"; }
+tap_not_ok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1: $2"; }
+# tap CMD NAME [WHY]: ok if CMD (a word list) succeeds.
+tap() { if $1; then tap_ok "$2"; else tap_not_ok "$2" "${3:-$1 failed}"; fi; }
+
+# --- the guest and the dumps ---------------------------------------------------
+# take-dumps.sh's check lines are numbered on the way through; the rest
+# of its output is shown as it is.
+make -C "$KMEMSTAT_BUILDDIR" > "$tmp/make.log" 2>&1 || { tail -n 20 "$tmp/make.log"; exit 1; }
+start=$(date +%s)
+KMEMSTAT_DUMP_LIVE_HOOK="$here/dump-run.sh --live-hook" KMEMSTAT_VM_KEEP=$keep \
+    "$here/take-dumps.sh" "$D" 2>&1 | {
+    while IFS= read -r line; do
+        case $line in
+            'ok '*) n=$((n + 1)); echo "ok $n - ${line#ok }" ;;
+            'not ok '*) n=$((n + 1)); echo "not ok $n - ${line#not ok }" ;;
+            *) printf '%s\n' "$line" ;;
+        esac
+    done
+    echo "$n" > "$tmp/n"
+}
+n=$(cat "$tmp/n" 2>/dev/null || echo 0)
+if [ -s "$D/tally" ]; then read -r pass fail < "$D/tally"
+else tap_not_ok take-dumps "no tally: take-dumps.sh did not finish"; fi
+echo "# guest and dumps: $(($(date +%s) - start)) s"
+
+# --- are the test inputs what they claim? -------------------------------------
+# elf_physical FILE: an ELF core whose PT_LOADs all have p_vaddr == p_paddr
+# and lie in the file (QEMU 7.2 puts a .shstrtab after the last one).
+elf_physical() {
+    readelf -lW "$1" 2>/dev/null | awk '$1 == "LOAD" { print $2, $3, $4, $5 }' > "$tmp/loads"
+    _loads=0
+    while read -r _off _va _pa _fsz; do
+        [ "$_va" = "$_pa" ] || return 1
+        _loads=$((_loads + 1))
+        [ $((_off + _fsz)) -le "$(wc -c < "$1")" ] || return 1
+    done < "$tmp/loads"
+    [ "$_loads" -ge 2 ]
+}
+has_vmcoreinfo() { readelf -n "$1" 2>/dev/null | grep -q '^ *VMCOREINFO '; }
+no_vmcoreinfo() { ! has_vmcoreinfo "$1"; }
+starts_with() { [ "$(head -c "${#2}" "$1")" = "$2" ]; }
+is_256m() { [ "$(wc -c < "$1")" -eq 268435456 ]; }
+
+# truth_complete NAME: every record before and after, the process table
+# holding the stable processes.
+truth_complete() {
+    for _w in before after; do
+        for _f in loadavg uptime date uptime.out uptime-p.out uptime-s.out w.out \
+            kallsyms ps.out ps-e.out ps-ef.out ps-el.out ps-aux.out; do
+            [ -s "$T/$1/$_w/$_f" ] || { echo "no $1/$_w/$_f"; return 1; }
+        done
+        # sleep 1001..1004, and 1004's shell
+        [ "$(grep -c 'sleep 100[1-4]' "$T/$1/$_w/ps-ef.out")" -eq 5 ] ||
+            { echo "$1/$_w/ps-ef.out lacks the sleeps"; return 1; }
+        [ "$(grep -c '^root  *tty[12] ' "$T/$1/$_w/w.out")" -eq 2 ] ||
+            { echo "$1/$_w/w.out lacks the sessions"; return 1; }
+    done
+}
+
+tap "elf_physical $D/elf-novmci.dump" dump-elf-novmci-physical "PT_LOADs not physical or file size wrong"
+tap "no_vmcoreinfo $D/elf-novmci.dump" dump-elf-novmci-no-vmcoreinfo
+tap "elf_physical $D/elf-vmci.dump" dump-elf-vmci-physical "PT_LOADs not physical or file size wrong"
+tap "has_vmcoreinfo $D/elf-vmci.dump" dump-elf-vmci-vmcoreinfo "no VMCOREINFO note"
+tap "starts_with $D/kdump-zlib.flat makedumpfile" dump-kdump-flat "QEMU's -z output is not flattened"
+tap "starts_with $D/kdump-zlib.dump KDUMP" dump-kdump-header "does not start with KDUMP"
+tap "is_256m $D/raw.img" dump-raw-size "not 256 MiB"
+for s in elf-novmci elf-vmci kdump-zlib raw live; do
+    if why=$(truth_complete "$s"); then tap_ok "truth-$s"; else tap_not_ok "truth-$s" "$why"; fi
+done
+
+# --- the tools on each dump against the truth ----------------------------------
+# first_line FILE: ": first line" of FILE, or nothing.
+first_line() { _l=$(head -n1 "$1" 2>/dev/null); [ -z "$_l" ] || printf ': %s' "$_l"; }
+
+# same_as OURS_OUT OURS_RC OURS_ERR NAME DIR FILE: ours exited 0 and printed
+# DIR/before/FILE or DIR/after/FILE; ACCEPT, if set, may accept it against one.
+same_as() {
+    if [ "$2" -ne 0 ]; then tap_not_ok "$4" "exit $2$(first_line "$3")"; return; fi
+    for _w in before after; do
+        if [ "$1" = "$(cat "$5/$_w/$6")" ] ||
+            { [ -n "${ACCEPT:-}" ] && $ACCEPT "$1" "$5/$_w/$6"; }; then
+            tap_ok "$4"; return
+        fi
+    done
+    tap_not_ok "$4" "differs from the guest's $6 before and after"
+    printf '%s\n' "$1" | diff "$5/before/$6" - | head -n 8 | sed 's/^/#   /'
+}
+
+# check_dump NAME DUMP FILE TOOL ARGS...: ours TOOL -M DUMP ARGS against FILE.
+check_dump() {
+    _n=$1 _dump=$2 _f=$3 _t=$4; shift 4
+    _rc=0; _out=$(ours "$_t" -M "$D/$_dump" "$@" 2> "$tmp/err") || _rc=$?
+    same_as "$_out" "$_rc" "$tmp/err" "$_n" "$T/${_dump%.*}" "$_f"
+}
+
+# loadavg_reader OURS FILE: OURS is FILE's line with one running task fewer:
+# /proc/loadavg counts the guest shell reading it, asleep in the dump.
+loadavg_reader() {
+    set -- "$1" "$(cat "$2")"
+    _o4=${1#* * * } _t4=${2#* * * }
+    [ "${1%% "$_o4"}" = "${2%% "$_t4"}" ] &&
+        [ "${_o4#*/}" = "${_t4#*/}" ] && [ "${_o4%%/*}" -eq $((${_t4%%/*} - 1)) ]
+}
+
+for dump in elf-novmci.dump elf-vmci.dump kdump-zlib.dump raw.img; do
+    s=${dump%.*}
+    check_dump "kuptime-$s" "$dump" uptime.out kuptime
+    check_dump "kuptime-p-$s" "$dump" uptime-p.out kuptime -p
+    check_dump "kuptime-s-$s" "$dump" uptime-s.out kuptime -s
+    ACCEPT=loadavg_reader
+    check_dump "kloadavg-$s" "$dump" loadavg kloadavg
+    ACCEPT=
+    check_dump "kps-$s" "$dump" ps.out kps
+    check_dump "kps-e-$s" "$dump" ps-e.out kps -e
+    check_dump "kps-ef-$s" "$dump" ps-ef.out kps -ef
+    check_dump "kps-el-$s" "$dump" ps-el.out kps -el
+    check_dump "kps-aux-$s" "$dump" ps-aux.out kps aux
+    check_dump "kw-$s" "$dump" w.out kw --utmp "$T/utmp"
+done
+
+# The running guest's RAM, read by the hook between two truth records.
+# check_live NAME FILE: the hook's FILE.out/.rc/.err against the truth.
+check_live() {
+    if [ ! -f "$D/live/$2.rc" ]; then tap_not_ok "$1" "the live hook did not run"; return; fi
+    same_as "$(cat "$D/live/$2.out")" "$(cat "$D/live/$2.rc")" "$D/live/$2.err" "$1" "$T/live" "$3"
+}
+check_live kuptime-live uptime uptime.out
+ACCEPT=loadavg_reader
+check_live kloadavg-live loadavg loadavg
+ACCEPT=
+check_live kps-e-live ps-e ps-e.out
+
+# On failure keep the truth and the logs; the dumps (~800 MB) only if asked.
+if [ "$fail" -ne 0 ] && [ "$keep" != 1 ]; then
+    keep=1
+    rm -f "$D"/*.dump "$D"/*.flat "$D/raw.img"
+    echo "# truth and logs kept in $D (KMEMSTAT_VM_KEEP=1 keeps the dumps too)"
+elif [ "$keep" = 1 ]; then
+    echo "# dumps and truth kept in $D"
+fi
+echo "# dump-run: $(($(date +%s) - start)) s"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
