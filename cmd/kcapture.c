@@ -1,9 +1,11 @@
 /*
- * kcapture: write a fixture from a live kernel.  The tools' own queries
- * run through a recording source; the pages they read, the symbols and
- * struct members they used, and the /proc and procps truth of the same
- * moment are written to a temporary directory, renamed into place only
- * when complete, so a crash never leaves half a fixture.
+ * kcapture: write a fixture from a live kernel, or cut one from a dump
+ * (-M).  The tools' own queries run through a recording source; the pages
+ * they read, the symbols and struct members they used, and (live) the
+ * /proc and procps truth of the same moment are written to a temporary
+ * directory, renamed into place only when complete, so a crash never
+ * leaves half a fixture.  A dump's truth is whatever was recorded when it
+ * was taken: kcapture cannot know it, and writes none.
  */
 #include "config.h"
 
@@ -28,8 +30,9 @@ static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: %s [-M core] [-N namelist] [--btf file] [--source=...] "
-	    "[--explain] [-t] -o dir\n", program_invocation_short_name);
+	    "usage: %s [-M core [--utmp file]] [-N namelist] [--btf file] "
+	    "[--source=...] [--explain] [--mmap] [-t] -o dir\n",
+	    program_invocation_short_name);
 	exit(status);
 }
 
@@ -135,6 +138,49 @@ struct truth {
 };
 
 static int with_tasks;
+static const char *utmp_file;	/* --utmp; live: the system's */
+
+/* What kw reads for a dump: each login's terminal idle time. */
+static void
+capture_ttys(sym_t *h)
+{
+	struct utmp u;
+	char line[UT_LINESIZE + 1];
+	int64_t atime;
+	FILE *fp;
+
+	if (utmp_file == NULL || (fp = fopen(utmp_file, "re")) == NULL)
+		return;
+	while (fread(&u, sizeof(u), 1, fp) == 1) {
+		if (u.ut_type != USER_PROCESS)
+			continue;
+		snprintf(line, sizeof(line), "%.*s", UT_LINESIZE, u.ut_line);
+		if (sym_tty_atime(h, line, &atime) == -1)
+			warnx("%s: %s", line, sym_geterr(h));
+	}
+	fclose(fp);
+}
+
+/* A dump holds still: one pass of the tools' queries is the capture. */
+static sym_t *
+from_dump(struct common *co)
+{
+	struct sym_uptime up;
+	struct sym_loadavg la;
+	struct sym_tasks ts = { 0 };
+	struct sym_psinfo ps;
+	sym_t *h = common_open(co);
+
+	if (sym_uptime(h, &up) == -1 || sym_loadavg(h, &la) == -1)
+		errx(1, "%s", sym_geterr(h));
+	if (with_tasks && (sym_tasks(h, SYM_TASKS_THREADS | SYM_TASKS_CMDLINE,
+	    &ts) == -1 || sym_psinfo(h, &ps) == -1))
+		errx(1, "%s", sym_geterr(h));
+	sym_tasks_free(&ts);
+	if (with_tasks)
+		capture_ttys(h);
+	return h;
+}
 
 /*
  * One attempt: the symbols are loaded first (parsing kallsyms is slow);
@@ -192,6 +238,7 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "tasks", no_argument, NULL, 't' },
+		{ "utmp", required_argument, NULL, OPT_TOOL },
 		COMMON_LONG,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -210,14 +257,20 @@ main(int argc, char **argv)
 			out = optarg;
 		else if (c == 't')
 			with_tasks = 1;
+		else if (c == OPT_TOOL)
+			utmp_file = optarg;
 		else
 			usage(2);
 	}
-	if (out == NULL || optind != argc || co.so.memfile != NULL)
+	if (out == NULL || optind != argc)
 		usage(2);
 	co.so.capture = 1;
 	if (access(out, F_OK) == 0)
 		errx(1, "%s: exists; not overwriting a fixture", out);
+	if (co.so.memfile != NULL)
+		h = from_dump(&co);
+	else if (utmp_file == NULL)
+		utmp_file = _PATH_UTMP;
 	for (i = 0; i < TRIES && h == NULL; i++)
 		h = attempt(&co, &t);
 	if (h == NULL)
@@ -232,6 +285,13 @@ main(int argc, char **argv)
 		err(1, "%s", tmp);
 	if (sym_capture_write(h, tmp) == -1)
 		errx(1, "%s", sym_geterr(h));
+	if (utmp_file != NULL)
+		copy_file(utmp_file, tmp, "utmp");
+	if (co.so.memfile != NULL) {
+		snprintf(info, sizeof(info), "source %s\ncaptured %lld\n",
+		    sym_memfile(h), (long long)time(NULL));
+		goto done;
+	}
 	write_file(tmp, "proc-loadavg", t.loadavg);
 	write_file(tmp, "proc-uptime", t.uptime);
 	write_file(tmp, "uptime.out", t.up);
@@ -242,11 +302,11 @@ main(int argc, char **argv)
 		for (i = 0; i < (int)NTRUTH; i++)
 			write_file(tmp, ps_truth[i].file, t.ps[i]);
 	}
-	copy_file(_PATH_UTMP, tmp, "utmp");
 	uname(&u);
 	snprintf(info, sizeof(info), "release %s\nversion %s\nmachine %s\n"
 	    "source %s\ncaptured %lld\n", u.release, u.version, u.machine,
 	    sym_memfile(h), (long long)time(NULL));
+done:
 	write_file(tmp, "info", info);
 	if (rename(tmp, out) == -1)
 		err(1, "rename %s to %s", tmp, out);
