@@ -156,6 +156,10 @@ _pt_init(sym_t *h)
 	h->pt_busy = 0;
 	h->errbuf[0] = '\0';
 	pt.ready = 1;
+	_sym_finding(h, "paging", "%d levels, direct map at 0x%llx (%s)",
+	    pt.levels, (unsigned long long)pt.page_offset,
+	    pt.page_offset == PAGE_OFFSET_L4 || pt.page_offset ==
+	    PAGE_OFFSET_L5 ? "the fixed base" : "page_offset_base in memory");
 	h->pt = pt;
 	return 0;
 }
