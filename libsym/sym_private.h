@@ -56,6 +56,9 @@ void _symtab_free(struct symtab *t);
 /* Copies the strings.  A duplicate name keeps the first core entry. */
 int _symtab_add(struct symtab *t, const char *name, uint64_t addr,
     char type, const char *module, const char *origin);
+/* Keeps a duplicate name as a further entry, found by position only. */
+int _symtab_append(struct symtab *t, const char *name, uint64_t addr,
+    char type, const char *module, const char *origin);
 const struct sym_ent *_symtab_find(const struct symtab *t, const char *name);
 /* Nearest entry at or below addr, NULL if none. */
 const struct sym_ent *_symtab_nearest(struct symtab *t, uint64_t addr);
