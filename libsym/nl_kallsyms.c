@@ -329,9 +329,14 @@ sym_address(const struct ks *k, enum ks_form f, uint64_t base, uint32_t i)
 }
 
 /*
- * CONFIG_KALLSYMS_ABSOLUTE_PERCPU (2213e9a66bb8, 4.6: x86-64 SMP) keeps
- * per-CPU symbols as absolute offsets and the rest as negative offsets
- * below relative_base; without it every offset is unsigned above it.
+ * 2213e9a66bb8 ("kallsyms: add support for relative offsets in kallsyms
+ * address table", 4.6) brought both forms of kallsyms_offsets: with
+ * CONFIG_KALLSYMS_ABSOLUTE_PERCPU (x86-64 SMP) per-CPU symbols are
+ * absolute and the rest negative offsets below relative_base; without
+ * it every offset is unsigned above relative_base.  (6.15 dropped the
+ * per-CPU form, 01157ddc58dc "kallsyms: Remove KALLSYMS_ABSOLUTE_PERCPU";
+ * 6.11 the plain kallsyms_addresses, 64e166099b69 "kallsyms: get rid of
+ * code for absolute kallsyms".)
  * Nothing in a dump says which.  _stext decoded both ways, against
  * VMCOREINFO's SYMBOL(_stext), tells; without _stext, a negative offset
  * can only be absolute-percpu (a base-relative kernel spanning 2 GB does
