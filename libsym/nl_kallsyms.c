@@ -35,6 +35,7 @@
 #define KS_NAMES_MAX	(32U << 20)	/* far beyond any kernel's stream */
 #define KS_TTAB_MAX	(64U << 10)	/* 256 tokens; 6.1's are ~2 KB */
 #define KS_TOKEN_MAX	512		/* one token, NUL included */
+#define KS_TEXT_MAX	(64U << 20)	/* all names expanded; 6.1: 2.5 MB */
 /* KSYM_NAME_LEN is 512 since 6.1 (b8a94bfb3395 "kallsyms: increase
  * maximum kernel symbol length to 512"): 511 characters and a NUL. */
 #define KS_NAME_MAX	511
@@ -426,16 +427,27 @@ struct ks_names {
 	char *types;
 };
 
+/* Short names from a short stream, but tokens multiply: bound the sum. */
 static int
-keep_name(struct ks_names *n, uint32_t i, const char *name)
+keep_name(sym_t *h, const struct ks *k, struct ks_names *n, uint32_t i,
+    const char *name)
 {
 	size_t len = strlen(name) + 1, ncap;
 	char *nb;
 
+	if (len > KS_TEXT_MAX - n->len) {
+		_sym_err(h, "kallsyms_names at 0x%llx: symbol %u of %u takes "
+		    "the expanded names past %u MB",
+		    (unsigned long long)k->w->names, i, k->nsyms,
+		    KS_TEXT_MAX >> 20);
+		return -1;
+	}
 	if (n->cap - n->len < len) {
 		ncap = n->cap ? n->cap * 2 : KS_CHUNK;
-		if ((nb = realloc(n->buf, ncap)) == NULL)
+		if ((nb = realloc(n->buf, ncap)) == NULL) {
+			_sym_err(h, "out of memory");
 			return -1;
+		}
 		n->buf = nb;
 		n->cap = ncap;
 	}
@@ -459,8 +471,8 @@ decode_names(sym_t *h, struct ks *k, struct ks_names *n, int64_t *stext_i)
 	for (i = 0; i < k->nsyms; i++) {
 		if (expand(h, k, i, &n->types[i], name) == -1)
 			return -1;
-		if (keep_name(n, i, name) == -1)
-			goto nomem;
+		if (keep_name(h, k, n, i, name) == -1)
+			return -1;
 		if (*stext_i < 0 && strcmp(name, "_stext") == 0)
 			*stext_i = i;
 	}

@@ -5,7 +5,8 @@
  * scripts/kallsyms.c lays one out, which each test then breaks: a token
  * offset out of range, a token without its NUL, a name running past the
  * stream, an absurd symbol count, a truncated stream, an empty name, a
- * name too long, a _stext that neither form of kallsyms_offsets gives.
+ * name too long, names that expand past any kernel's, a _stext that
+ * neither form of kallsyms_offsets gives.
  * Each must fail with one line naming the table's address, never crash
  * or hang.
  */
@@ -23,7 +24,7 @@
 #include "util.h"
 
 #define KBASE		0xffffffff81000000ULL
-#define MEMSZ		0x10000
+#define MEMSZ		0x50000
 #define A_NUM		(KBASE + 0x0)
 #define A_RELBASE	(KBASE + 0x8)
 #define A_OFFSETS	(KBASE + 0x100)
@@ -274,6 +275,24 @@ START_TEST(test_name_too_long)
 }
 END_TEST
 
+/* 2 bytes of stream per 510-character name: the sum must be bounded. */
+START_TEST(test_expanded_names_bounded)
+{
+	uint16_t off = 600;
+	uint32_t n = 140000, i;
+	uint8_t name[2] = { 1, 'x' };
+
+	put(A_TIDX + 2 * 'x', &off, 2);
+	memset(mem + (A_TTAB - KBASE) + off, 'a', 510);
+	mem[A_TTAB - KBASE + off + 510] = '\0';
+	put(A_NUM, &n, 4);
+	for (i = 0; i < n; i++)
+		put(A_NAMES + 2 * (uint64_t)i, name, 2);
+	assert_refused("kallsyms_names at 0xffffffff81004000: symbol ");
+	tu_assert_contains(load(NULL), "expanded names past 64 MB");
+}
+END_TEST
+
 START_TEST(test_unprintable_token)
 {
 	put(A_TTAB + 2 * 'b', "\n", 1);
@@ -334,6 +353,7 @@ suite_kallsyms(void)
 	tcase_add_test(tc, test_name_past_stream);
 	tcase_add_test(tc, test_empty_name);
 	tcase_add_test(tc, test_name_too_long);
+	tcase_add_test(tc, test_expanded_names_bounded);
 	tcase_add_test(tc, test_unprintable_token);
 	tcase_add_test(tc, test_stext_mismatch);
 	tcase_add_test(tc, test_missing_symbol);
