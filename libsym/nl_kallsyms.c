@@ -240,6 +240,14 @@ name_len(sym_t *h, struct ks *k, uint32_t i, size_t *len)
 	if ((*len & 0x80) && k->long_names) {
 		if (names_ensure(h, k, k->pos + 1, i) == -1)
 			return -1;
+		if (k->names[k->pos] & 0x80) {
+			/* scripts/kallsyms.c writes at most 0x3fff */
+			_sym_err(h, "kallsyms_names at 0x%llx: symbol %u of %u "
+			    "has a length of more than two bytes (offset 0x%zx)",
+			    (unsigned long long)k->w->names, i, k->nsyms,
+			    k->pos - 1);
+			return -1;
+		}
 		*len = (*len & 0x7f) | (size_t)k->names[k->pos++] << 7;
 		k->nlong++;
 	}

@@ -293,6 +293,17 @@ START_TEST(test_expanded_names_bounded)
 }
 END_TEST
 
+/* ULEB128 of three bytes: more than scripts/kallsyms.c ever writes. */
+START_TEST(test_length_three_bytes)
+{
+	uint8_t len[3] = { 0x81, 0x80, 0x01 };
+
+	put(A_NAMES, len, 3);
+	assert_refused("kallsyms_names at 0xffffffff81004000: symbol 0 of 3 "
+	    "has a length of more than two bytes (offset 0x0)");
+}
+END_TEST
+
 START_TEST(test_unprintable_token)
 {
 	put(A_TTAB + 2 * 'b', "\n", 1);
@@ -354,6 +365,7 @@ suite_kallsyms(void)
 	tcase_add_test(tc, test_empty_name);
 	tcase_add_test(tc, test_name_too_long);
 	tcase_add_test(tc, test_expanded_names_bounded);
+	tcase_add_test(tc, test_length_three_bytes);
 	tcase_add_test(tc, test_unprintable_token);
 	tcase_add_test(tc, test_stext_mismatch);
 	tcase_add_test(tc, test_missing_symbol);
