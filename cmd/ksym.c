@@ -1,6 +1,8 @@
 /*
  * ksym: nlist(3) from the command line.  NAME -> runtime address, type and
- * the file it came from; -a ADDR -> the symbol at or below it.
+ * the file it came from; -a ADDR -> the symbol at or below it; -l the
+ * whole table as /proc/kallsyms shows it; -M CORE alone, what the library
+ * found about the kernel in it and how.
  */
 #include "config.h"
 
@@ -18,7 +20,10 @@ usage(int status)
 	fprintf(status ? stderr : stdout,
 	    "usage: %s [-M core] [-N namelist] [--source=...] [--explain] "
 	    "name ...\n"
-	    "       %s [-M core] [-N namelist] -a address ...\n",
+	    "       %s [-M core] [-N namelist] -a address ...\n"
+	    "       %s [-M core] [-N namelist] -l\n"
+	    "       %s -M core [-N namelist]\n",
+	    program_invocation_short_name, program_invocation_short_name,
 	    program_invocation_short_name, program_invocation_short_name);
 	exit(status);
 }
@@ -67,30 +72,74 @@ by_addr(sym_t *h, const char *arg)
 	return 0;
 }
 
+/* Every symbol, "ADDR TYPE NAME" in the namelist's order, as kallsyms. */
+static int
+list_all(sym_t *h)
+{
+	struct sym_info si;
+	size_t n, i;
+
+	if (sym_namelist(h, &n) == -1) {
+		warnx("%s", sym_geterr(h));
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		if (sym_symbol(h, i, &si) == -1) {
+			warnx("%s", sym_geterr(h));
+			return 1;
+		}
+		printf("%016" PRIx64 " %c %s\n", si.addr, si.type, si.name);
+	}
+	return 0;
+}
+
+/* What was found in the core, and how: the library's findings. */
+static int
+findings(sym_t *h)
+{
+	size_t n;
+	int rc = 0;
+
+	if (sym_namelist(h, &n) == -1)
+		rc = 1;
+	fputs(sym_findings(h), stdout);
+	if (rc)
+		warnx("%s", sym_geterr(h));
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "address", no_argument, NULL, 'a' },
+		{ "list", no_argument, NULL, 'l' },
 		COMMON_LONG,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct common co = { 0 };
-	int c, addrs = 0, rc = 0;
+	int c, addrs = 0, list = 0, rc = 0;
 	sym_t *h;
 
-	while ((c = getopt_long(argc, argv, "a" COMMON_SHORT, longopts,
+	while ((c = getopt_long(argc, argv, "al" COMMON_SHORT, longopts,
 	    NULL)) != -1) {
 		if (common_option(&co, c, optarg, usage))
 			continue;
 		if (c == 'a')
 			addrs = 1;
+		else if (c == 'l')
+			list = 1;
 		else
 			usage(2);
 	}
-	if (optind == argc)
+	if ((list && (addrs || optind < argc)) || (!list && optind == argc &&
+	    co.so.memfile == NULL))
 		usage(2);
 	h = common_open(&co);
+	if (list)
+		rc = list_all(h);
+	else if (optind == argc)
+		rc = findings(h);
 	for (; optind < argc; optind++)
 		rc |= addrs ? by_addr(h, argv[optind]) :
 		    by_name(h, argv[optind]);

@@ -96,6 +96,11 @@ const char *sym_findings(const sym_t *h);
 int sym_lookup(sym_t *h, const char *name, struct sym_info *out);
 int sym_addr2sym(sym_t *h, uint64_t addr, struct sym_info *out,
     uint64_t *offset);
+/* Loads the whole namelist (not the symbol cache); its symbol count. */
+int sym_namelist(sym_t *h, size_t *count);
+/* Symbol i of the namelist, in its own order (for kallsyms, the
+ * kernel's), duplicates included. */
+int sym_symbol(sym_t *h, size_t i, struct sym_info *out);
 /* The .ko file of a loaded module (libkmod). */
 int sym_module_path(sym_t *h, const char *module, char *buf, size_t len);
 /* Read exactly len bytes at a kernel virtual address; -1 and an error. */

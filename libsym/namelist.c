@@ -113,6 +113,14 @@ find_slide(sym_t *h)
 	h->slide = 0;
 	h->slide_known = 1;
 	if (h->nlruntime) {
+		/* Kept for sym_kaslr_slide(), never added to these. */
+		if (h->vmcoreinfo != NULL && _vmci_u64(h->vmcoreinfo,
+		    h->vmcoreinfo_len, "KERNELOFFSET", 16, &off) == 0) {
+			h->slide = (int64_t)off;
+			_sym_finding(h, "kaslr", "slide 0x%llx (VMCOREINFO "
+			    "KERNELOFFSET; the symbols have it already)",
+			    (unsigned long long)off);
+		}
 		_sym_explain(h, "%s holds runtime addresses: no KASLR slide "
 		    "to add", h->nlpath);
 		return 0;
@@ -224,17 +232,35 @@ verify_build_id(sym_t *h)
 	return 0;
 }
 
+/* Forgets a namelist that failed to load or to match. */
+static void
+unload(sym_t *h)
+{
+	_symtab_free(h->syms);
+	h->syms = NULL;
+	free(h->nlpath);
+	h->nlpath = NULL;
+}
+
+static int
+new_table(sym_t *h, const char *path)
+{
+	if ((h->syms = _symtab_new()) == NULL ||
+	    (h->nlpath = strdup(path)) == NULL) {
+		_sym_err(h, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
 /* Loads path as the namelist: parse, slide, and prove it matches. */
 static int
 load_file(sym_t *h, const char *path)
 {
 	int rc;
 
-	if ((h->syms = _symtab_new()) == NULL ||
-	    (h->nlpath = strdup(path)) == NULL) {
-		_sym_err(h, "out of memory");
+	if (new_table(h, path) == -1)
 		goto fail;
-	}
 	h->nlruntime = strcmp(path, KALLSYMS) == 0;
 	if (_nl_is_elf(path))
 		rc = _nl_elf_load(h, h->syms, path);
@@ -253,20 +279,72 @@ load_file(sym_t *h, const char *path)
 		goto fail;
 	return 0;
 fail:
-	_symtab_free(h->syms);
-	h->syms = NULL;
-	free(h->nlpath);
-	h->nlpath = NULL;
+	unload(h);
 	return -1;
 }
 
+/*
+ * No file: the kernel's own kallsyms tables, which VMCOREINFO locates in
+ * a dump of Linux >= 6.0.  Runtime addresses, as in /proc/kallsyms.
+ */
+static int
+load_memory(sym_t *h)
+{
+	char origin[4200];
+	uint64_t names = 0;
+	int rc;
+
+	snprintf(origin, sizeof(origin), "%s (kallsyms)", h->memfile);
+	if (new_table(h, origin) == -1)
+		goto fail;
+	h->nlruntime = 1;
+	(void)_vmci_u64(h->vmcoreinfo, h->vmcoreinfo_len,
+	    "SYMBOL(kallsyms_names)", 16, &names);
+	_sym_explain(h, "no namelist given and %s is not the running kernel: "
+	    "VMCOREINFO gives SYMBOL(kallsyms_names)=0x%llx, so the kernel's "
+	    "own symbol table is read out of its memory", h->memfile,
+	    (unsigned long long)names);
+	/* A capture keeps the symbols used (System.map), not the tables. */
+	_cap_pause(h, 1);
+	rc = _nl_kallsyms_load(h, h->syms, origin);
+	_cap_pause(h, 0);
+	if (rc == -1)
+		goto fail;
+	_sym_finding(h, "symbols", "%zu from the kernel's kallsyms tables in "
+	    "memory (VMCOREINFO SYMBOL(kallsyms_names)=0x%llx)",
+	    _symtab_count(h->syms), (unsigned long long)names);
+	_sym_explain(h, "nlist: %zu symbols from the kernel's own kallsyms "
+	    "tables; 4.2BSD's nlist(3) needed /vmunix for them",
+	    _symtab_count(h->syms));
+	if (find_slide(h) == -1 || verify_banner(h) == -1)
+		goto fail;
+	return 0;
+fail:
+	unload(h);
+	return -1;
+}
+
+/* -N wins; a dump of Linux >= 6.0 carries its own symbols; then files. */
 static int
 load_full(sym_t *h)
 {
-	char path[4096];
+	char path[4096], why[SYM_ERRSIZE];
 
-	if (choose_namelist(h, path, sizeof(path)) == -1)
+	if (h->nlopt != NULL || h->live || !_nl_kallsyms_present(h)) {
+		if (choose_namelist(h, path, sizeof(path)) == -1)
+			return -1;
+		return load_file(h, path);
+	}
+	if (load_memory(h) == 0)
+		return 0;
+	memcpy(why, h->errbuf, sizeof(why));
+	_sym_explain(h, "kallsyms in memory refused: %s; looking for a "
+	    "namelist file", why);
+	if (choose_namelist(h, path, sizeof(path)) == -1) {
+		_sym_err(h, "%.400s (and no namelist file for release %s: "
+		    "give one with -N)", why, h->release[0] ? h->release : "?");
 		return -1;
+	}
 	return load_file(h, path);
 }
 
@@ -292,10 +370,7 @@ load_cache(sym_t *h)
 	if (_symtab_find(h->syms, "linux_banner") == NULL) {
 		_sym_explain(h, "symbol cache %s has no linux_banner: ignored",
 		    path);
-		_symtab_free(h->syms);
-		h->syms = NULL;
-		free(h->nlpath);
-		h->nlpath = NULL;
+		unload(h);
 		h->from_cache = 0;
 		return -1;
 	}
@@ -316,26 +391,50 @@ _sym_load_namelist(sym_t *h)
 	return load_full(h);
 }
 
-/* A symbol the cache lacks: read the full namelist once, keep the cache. */
-static const struct sym_ent *
-find_full(sym_t *h, const char *name)
+/* The full namelist in place of the cache, which is kept for writing. */
+static int
+load_whole(sym_t *h)
 {
 	struct symtab *cached = h->syms;
 	char *cpath = h->nlpath;
 
-	_sym_explain(h, "%s: not in the symbol cache, loading the full "
-	    "namelist", name);
 	h->syms = NULL;
 	h->nlpath = NULL;
 	h->from_cache = 0;
 	if (load_full(h) == -1) {
 		h->syms = cached;
 		h->nlpath = cpath;
-		return NULL;
+		return -1;
 	}
 	h->cachesyms = cached;
 	free(cpath);
+	return 0;
+}
+
+/* A symbol the cache lacks: read the full namelist once, keep the cache. */
+static const struct sym_ent *
+find_full(sym_t *h, const char *name)
+{
+	_sym_explain(h, "%s: not in the symbol cache, loading the full "
+	    "namelist", name);
+	if (load_whole(h) == -1)
+		return NULL;
 	return _symtab_find(h->syms, name);
+}
+
+/* The whole namelist, not the cache: for listing it. */
+int
+sym_namelist(sym_t *h, size_t *count)
+{
+	if (_sym_load_namelist(h) == -1)
+		return -1;
+	if (h->from_cache) {
+		_sym_explain(h, "the whole namelist is wanted, not the cache");
+		if (load_whole(h) == -1)
+			return -1;
+	}
+	*count = _symtab_count(h->syms);
+	return 0;
 }
 
 static void
@@ -401,6 +500,22 @@ sym_addr2sym(sym_t *h, uint64_t addr, struct sym_info *out, uint64_t *offset)
 	}
 	fill_info(h, e, out);
 	*offset = addr - out->addr;
+	return 0;
+}
+
+int
+sym_symbol(sym_t *h, size_t i, struct sym_info *out)
+{
+	const struct sym_ent *e;
+	size_t n;
+
+	if (sym_namelist(h, &n) == -1)
+		return -1;
+	if ((e = _symtab_at(h->syms, i)) == NULL) {
+		_sym_err(h, "symbol %zu: past the %zu of %s", i, n, h->nlpath);
+		return -1;
+	}
+	fill_info(h, e, out);
 	return 0;
 }
 

@@ -60,6 +60,9 @@ void _symtab_free(struct symtab *t);
 /* Copies the strings.  A duplicate name keeps the first core entry. */
 int _symtab_add(struct symtab *t, const char *name, uint64_t addr,
     char type, const char *module, const char *origin);
+/* Keeps a duplicate name as a further entry, found by position only. */
+int _symtab_append(struct symtab *t, const char *name, uint64_t addr,
+    char type, const char *module, const char *origin);
 const struct sym_ent *_symtab_find(const struct symtab *t, const char *name);
 /* Nearest entry at or below addr, NULL if none. */
 const struct sym_ent *_symtab_nearest(struct symtab *t, uint64_t addr);
@@ -86,6 +89,11 @@ int _nl_elf_load(sym_t *h, struct symtab *t, const char *path);
 int _nl_is_elf(const char *path);
 /* GNU build-id of an ELF file as lowercase hex; -1 if none. */
 int _nl_elf_build_id(sym_t *h, const char *path, char *hex, size_t len);
+/* The kernel's kallsyms tables in memory, located through VMCOREINFO
+ * (Linux >= 6.0): 1 if it names them. */
+int _nl_kallsyms_present(const sym_t *h);
+/* Appends them to t in the kernel's order, at runtime addresses. */
+int _nl_kallsyms_load(sym_t *h, struct symtab *t, const char *origin);
 /* Loaded modules through libkmod: path of NAME's .ko, or -1. */
 int _nl_kmod_path(sym_t *h, const char *module, char *path, size_t len);
 

@@ -214,6 +214,37 @@ _symtab_free(struct symtab *t)
 	free(t);
 }
 
+/* A new entry at the end, not yet in the hash. */
+static struct sym_ent *
+new_entry(struct symtab *t, const char *name, uint64_t addr, char type,
+    const char *module, const char *origin)
+{
+	const char *mod = NULL, *org = NULL;
+	struct sym_ent *e;
+
+	if (t->n >= SYM_MAX_SYMBOLS) {
+		errno = EOVERFLOW;
+		return NULL;
+	}
+	if ((t->n == t->cap && ents_grow(t) == -1) ||
+	    (module != NULL && (mod = intern(t, module)) == NULL) ||
+	    (origin != NULL && (org = intern(t, origin)) == NULL))
+		goto nomem;
+	e = &t->ents[t->n];
+	if ((e->name = arena_strdup(t, name)) == NULL)
+		goto nomem;
+	e->addr = addr;
+	e->type = type;
+	e->module = mod;
+	e->origin = org;
+	t->n++;
+	t->sorted_ok = 0;
+	return e;
+nomem:
+	errno = ENOMEM;
+	return NULL;
+}
+
 /*
  * Errors: EINVAL for an empty name, EOVERFLOW past SYM_MAX_SYMBOLS,
  * ENOMEM.  A duplicate is not an error.
@@ -223,7 +254,7 @@ _symtab_add(struct symtab *t, const char *name, uint64_t addr, char type,
     const char *module, const char *origin)
 {
 	struct sym_ent *e;
-	const char *mod = NULL, *org = NULL;
+	const char *org = NULL;
 	size_t slot = 0;
 	uint32_t hv;
 
@@ -237,8 +268,10 @@ _symtab_add(struct symtab *t, const char *name, uint64_t addr, char type,
 		/* A module may reuse a core name; the core's wins. */
 		if (e->module == NULL || module != NULL)
 			return 0;
-		if (origin != NULL && (org = intern(t, origin)) == NULL)
-			goto nomem;
+		if (origin != NULL && (org = intern(t, origin)) == NULL) {
+			errno = ENOMEM;
+			return -1;
+		}
 		e->addr = addr;
 		e->type = type;
 		e->module = NULL;
@@ -246,35 +279,34 @@ _symtab_add(struct symtab *t, const char *name, uint64_t addr, char type,
 		t->sorted_ok = 0;
 		return 0;
 	}
-	if (t->n >= SYM_MAX_SYMBOLS) {
-		errno = EOVERFLOW;
-		return -1;
-	}
-	if (t->n == t->cap && ents_grow(t) == -1)
-		goto nomem;
 	if ((t->n + 1) * 2 > t->hcap) {
-		if (hash_grow(t) == -1)
-			goto nomem;
+		if (hash_grow(t) == -1) {
+			errno = ENOMEM;
+			return -1;
+		}
 		slot = hash_slot(t, name, hv);
 	}
-	if (module != NULL && (mod = intern(t, module)) == NULL)
-		goto nomem;
-	if (origin != NULL && (org = intern(t, origin)) == NULL)
-		goto nomem;
-	e = &t->ents[t->n];
-	if ((e->name = arena_strdup(t, name)) == NULL)
-		goto nomem;
-	e->addr = addr;
-	e->type = type;
-	e->module = mod;
-	e->origin = org;
-	t->hash[slot].idx = (uint32_t)++t->n;
+	if (new_entry(t, name, addr, type, module, origin) == NULL)
+		return -1;
+	t->hash[slot].idx = (uint32_t)t->n;
 	t->hash[slot].hv = hv;
-	t->sorted_ok = 0;
 	return 0;
-nomem:
-	errno = ENOMEM;
-	return -1;
+}
+
+/*
+ * As _symtab_add, but a name already present is kept as one more entry,
+ * in order, that only _symtab_at and _symtab_nearest see: the kernel's
+ * kallsyms holds many static functions of one name, and its listing
+ * shows each.
+ */
+int
+_symtab_append(struct symtab *t, const char *name, uint64_t addr, char type,
+    const char *module, const char *origin)
+{
+	if (name != NULL && _symtab_find(t, name) != NULL)
+		return new_entry(t, name, addr, type, module, origin) == NULL ?
+		    -1 : 0;
+	return _symtab_add(t, name, addr, type, module, origin);
 }
 
 const struct sym_ent *

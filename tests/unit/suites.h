@@ -14,5 +14,6 @@ Suite *suite_compat(void);
 Suite *suite_kaslr(void);
 Suite *suite_ktasks(void);
 Suite *suite_phys(void);
+Suite *suite_kallsyms(void);
 
 #endif

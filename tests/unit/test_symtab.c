@@ -148,6 +148,29 @@ START_TEST(test_duplicate_keeps_first)
 }
 END_TEST
 
+/* kallsyms lists every static function of one name: all kept, in order. */
+START_TEST(test_append_keeps_duplicates)
+{
+	struct symtab *t = new_table();
+
+	ck_assert_int_eq(_symtab_append(t, "_note_9", KBASE + 0x100, 'r',
+	    NULL, "mem"), 0);
+	ck_assert_int_eq(_symtab_append(t, "other", KBASE + 0x180, 't',
+	    NULL, "mem"), 0);
+	ck_assert_int_eq(_symtab_append(t, "_note_9", KBASE + 0x200, 'r',
+	    NULL, "mem"), 0);
+	ck_assert_uint_eq(_symtab_count(t), 3);
+	ck_assert_uint_eq(_symtab_find(t, "_note_9")->addr, KBASE + 0x100);
+	ck_assert_str_eq(_symtab_at(t, 2)->name, "_note_9");
+	ck_assert_uint_eq(_symtab_at(t, 2)->addr, KBASE + 0x200);
+	ck_assert_str_eq(_symtab_nearest(t, KBASE + 0x210)->name, "_note_9");
+	ck_assert_uint_eq(_symtab_nearest(t, KBASE + 0x210)->addr,
+	    KBASE + 0x200);
+	ck_assert_int_eq(_symtab_append(t, "", KBASE, 't', NULL, NULL), -1);
+	_symtab_free(t);
+}
+END_TEST
+
 START_TEST(test_core_beats_module)
 {
 	struct symtab *t = new_table();
@@ -297,6 +320,7 @@ suite_symtab(void)
 	tcase_add_test(tc, test_bad_name);
 	tcase_add_test(tc, test_many);
 	tcase_add_test(tc, test_duplicate_keeps_first);
+	tcase_add_test(tc, test_append_keeps_duplicates);
 	tcase_add_test(tc, test_core_beats_module);
 	tcase_add_test(tc, test_interned);
 	tcase_add_test(tc, test_nearest);

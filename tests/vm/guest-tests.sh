@@ -229,6 +229,58 @@ got=$(ksym --source=kcore avenrun 2>&1 | cut -d' ' -f1)
 if [ -n "$want" ] && [ "$got" = "$want" ]; then ok ksym-avenrun
 else not_ok ksym-avenrun "ksym '$got', /proc/kallsyms '$want'"; fi
 
+# No namelist at all: /proc/kcore given as -M is read as a dump, and its
+# VMCOREINFO (SYMBOL(kallsyms_names)...) locates the kernel's own kallsyms
+# tables.  Each run gets an empty cache (even in a subshell) so the tables
+# are what is read.
+ks() { KMEMSTAT_CACHE=$(mktemp -d /tmp/kc-ks.XXXXXX) "$@"; }
+grep -v '\[' /proc/kallsyms > /tmp/ks.want
+ms() { cut -d' ' -f1 /proc/uptime | tr -d .; }
+t0=$(ms); ks ksym -M /proc/kcore -l > /tmp/ks.got 2>/tmp/kt.err; rc=$?; t1=$(ms)
+diag "ksym -M /proc/kcore -l: $(( (t1 - t0) * 10 )) ms, $(wc -l < /tmp/ks.got) symbols"
+if [ "$rc" -ne 0 ]; then not_ok kallsyms-memory-list "exit $rc$(first_err /tmp/kt.err)"
+elif cmp -s /tmp/ks.want /tmp/ks.got; then
+    ok "kallsyms-memory-list = /proc/kallsyms, in order ($(wc -l < /tmp/ks.got) lines)"
+else
+    not_ok kallsyms-memory-list "differs from /proc/kallsyms ($(wc -l < /tmp/ks.got) vs $(wc -l < /tmp/ks.want) lines)"
+    diff /tmp/ks.want /tmp/ks.got | head -n 6 | sed 's/^/#   /'
+fi
+out=$(ks ksym -M /proc/kcore 2>&1)
+if printf '%s\n' "$out" | grep -q "^symbols: $(wc -l < /tmp/ks.want) from the kernel's kallsyms tables in memory (VMCOREINFO SYMBOL(kallsyms_names)=0x"; then
+    ok kallsyms-memory-findings
+else not_ok kallsyms-memory-findings "$out"; fi
+want=$(grep -E ' (jiffies_64|linux_banner)$' /proc/kallsyms | sort)
+got=$(ks ksym -M /proc/kcore --explain linux_banner jiffies_64 2>/tmp/kt.err | cut -f1 | sort)
+if [ -z "$want" ] || [ "$got" != "$want" ]; then
+    not_ok kallsyms-memory-ksym "'$got' vs /proc/kallsyms '$want'$(first_err /tmp/kt.err)"
+elif ! grep -q "symbols from the kernel's own kallsyms tables" /tmp/kt.err ||
+    ! grep -q 'kallsyms addresses: CONFIG_KALLSYMS_ABSOLUTE_PERCPU .*equals VMCOREINFO SYMBOL(_stext)' /tmp/kt.err; then
+    not_ok kallsyms-memory-ksym "--explain does not show the tables read from memory"
+else ok kallsyms-memory-ksym; fi
+# -N still wins over the tables.
+got=$(ks ksym -M /proc/kcore -N /proc/kallsyms jiffies_64 2>&1 | cut -f2)
+if [ "$got" = /proc/kallsyms ]; then ok kallsyms-memory-N-wins
+else not_ok kallsyms-memory-N-wins "origin '$got'"; fi
+# The tools with no namelist: kuptime, kps (types from the kernel's BTF).
+ACCEPT=clock_between
+# (a dump's users come from the utmp named with --utmp, here the live one)
+check_between kallsyms-memory-kuptime "$PROCPS_UPTIME" "ks kuptime -M /proc/kcore --utmp /var/run/utmp"
+ACCEPT=
+if ks kuptime -M /proc/kcore --explain >/dev/null 2>/tmp/kt.err &&
+    grep -q 'nlist: avenrun = .*(kallsyms))' /tmp/kt.err; then ok kallsyms-memory-kuptime-explain
+else not_ok kallsyms-memory-kuptime-explain "avenrun not from the tables$(first_err /tmp/kt.err)"; fi
+check_between kallsyms-memory-kps /bin/ps "ks kps -M /proc/kcore" -o pid,ppid,stat,ni,tty,comm,args -p 1
+# The cache first; a symbol it lacks loads the tables, not a file.
+KMEMSTAT_CACHE=/tmp/kc-ks-cache ksym -M /proc/kcore linux_banner >/dev/null 2>&1
+got=$(KMEMSTAT_CACHE=/tmp/kc-ks-cache ksym -M /proc/kcore --explain jiffies_64 2>/tmp/kt.err | cut -f1)
+if [ "$got" != "$(grep ' jiffies_64$' /proc/kallsyms)" ]; then
+    not_ok kallsyms-memory-cache-miss "'$got'$(first_err /tmp/kt.err)"
+elif grep -q 'symbols from the cache' /tmp/kt.err &&
+    grep -q 'not in the symbol cache' /tmp/kt.err &&
+    grep -q "symbols from the kernel's own kallsyms tables" /tmp/kt.err; then
+    ok kallsyms-memory-cache-miss
+else not_ok kallsyms-memory-cache-miss "--explain: no cache hit, or the miss did not read the tables"; fi
+
 # The symbol cache (kvm_mkdb's idea): the first run writes it, the second
 # reads it instead of /proc/kallsyms, and still agrees with procps.
 export KMEMSTAT_CACHE=/tmp/kcache

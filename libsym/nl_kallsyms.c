@@ -1,0 +1,545 @@
+/*
+ * The kernel's own symbol table, read out of its memory: no namelist file
+ * at all.  Since 6.0 VMCOREINFO gives the addresses of the kallsyms
+ * tables (commits 5fd8fea935a1 "vmcoreinfo: include kallsyms symbols" and
+ * f09bddbd8661 "vmcoreinfo: add kallsyms_num_syms symbol"), at runtime
+ * addresses, KASLR slide included.  Decoded as kernel/kallsyms.c of 6.1
+ * decodes them for /proc/kallsyms, from the tables scripts/kallsyms.c
+ * wrote at build time:
+ *
+ *   kallsyms_num_syms	u32, the symbol count
+ *   kallsyms_names	per symbol a token count, then that many bytes,
+ *			each an index into kallsyms_token_index
+ *   kallsyms_token_index  256 u16 offsets into kallsyms_token_table
+ *   kallsyms_token_table  256 NUL-terminated strings
+ *   kallsyms_offsets + kallsyms_relative_base, or kallsyms_addresses
+ *
+ * The first character a name expands to is its nm(1) type letter.
+ *
+ * Everything read here comes from a dump and is untrusted: the count, the
+ * token offsets, every length byte, the stream's extent and the expanded
+ * names are bounded, and a table that breaks a bound is an error naming
+ * its address, never a symbol made up.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sym_private.h"
+
+#define KS_CHUNK	(1U << 20)	/* the names stream is 1-2 MB */
+#define KS_NAMES_MAX	(32U << 20)	/* far beyond any kernel's stream */
+#define KS_TTAB_MAX	(64U << 10)	/* 256 tokens; 6.1's are ~2 KB */
+#define KS_TOKEN_MAX	512		/* one token, NUL included */
+#define KS_TEXT_MAX	(64U << 20)	/* all names expanded; 6.1: 2.5 MB */
+/* KSYM_NAME_LEN is 512 since 6.1 (b8a94bfb3395 "kallsyms: increase
+ * maximum kernel symbol length to 512"): 511 characters and a NUL. */
+#define KS_NAME_MAX	511
+
+/* What VMCOREINFO says, as SYMBOL(name)=hex. */
+struct ks_where {
+	uint64_t names, num, ttab, tidx;
+	uint64_t offsets, relbase, addresses, stext;
+	int have_offsets, have_relbase, have_addresses, have_stext;
+};
+
+/* The tables copied out of memory, and how far the decoder got. */
+struct ks {
+	const struct ks_where *w;
+	uint32_t nsyms;
+	uint16_t tidx[256];
+	char *ttab;
+	size_t ttab_len;
+	unsigned char *names;		/* the stream, read so far */
+	size_t have;			/* bytes of it read */
+	size_t pos;			/* the decoder's offset in it */
+	int long_names;			/* 2-byte lengths (>= 6.1) */
+	unsigned nlong;			/* names that used them */
+	uint64_t *addr;
+	int32_t *off;
+};
+
+/* A read failed: say which table, keep the reader's reason. */
+static int
+table_err(sym_t *h, const char *table, uint64_t addr)
+{
+	char why[SYM_ERRSIZE];
+
+	memcpy(why, h->errbuf, sizeof(why));
+	_sym_err(h, "%s at 0x%llx: %.400s", table, (unsigned long long)addr,
+	    why);
+	return -1;
+}
+
+static int
+where_sym(const sym_t *h, const char *name, uint64_t *v)
+{
+	char key[64];
+
+	snprintf(key, sizeof(key), "SYMBOL(%s)", name);
+	return _vmci_u64(h->vmcoreinfo, h->vmcoreinfo_len, key, 16, v);
+}
+
+int
+_nl_kallsyms_present(const sym_t *h)
+{
+	uint64_t v;
+
+	return h->vmcoreinfo != NULL && where_sym(h, "kallsyms_names", &v) == 0;
+}
+
+static int
+locate(sym_t *h, struct ks_where *w)
+{
+	static const char *const need[] = { "kallsyms_names",
+	    "kallsyms_num_syms", "kallsyms_token_table",
+	    "kallsyms_token_index" };
+	uint64_t *const dst[] = { &w->names, &w->num, &w->ttab, &w->tidx };
+	size_t i;
+
+	memset(w, 0, sizeof(*w));
+	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+		if (h->vmcoreinfo == NULL || where_sym(h, need[i], dst[i]) == -1) {
+			_sym_err(h, "%s: VMCOREINFO has no SYMBOL(%s): the "
+			    "kallsyms tables can't be found (Linux < 6.0?)",
+			    h->memfile, need[i]);
+			return -1;
+		}
+	w->have_offsets = where_sym(h, "kallsyms_offsets", &w->offsets) == 0;
+	w->have_relbase = where_sym(h, "kallsyms_relative_base",
+	    &w->relbase) == 0;
+	w->have_addresses = where_sym(h, "kallsyms_addresses",
+	    &w->addresses) == 0;
+	w->have_stext = where_sym(h, "_stext", &w->stext) == 0;
+	if (!(w->have_offsets && w->have_relbase) && !w->have_addresses) {
+		_sym_err(h, "%s: VMCOREINFO has neither SYMBOL(kallsyms_offsets) "
+		    "with SYMBOL(kallsyms_relative_base) nor "
+		    "SYMBOL(kallsyms_addresses): no symbol addresses",
+		    h->memfile);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Up to len bytes at addr, in one read if it can; else page by page up to
+ * the first page that can't be read (the end of a dump's segment).
+ * Returns the count, 0 with the error set if not even the first page.
+ */
+static size_t
+read_upto(sym_t *h, uint64_t addr, unsigned char *buf, size_t len)
+{
+	size_t got = 0, n;
+
+	if (sym_read(h, addr, buf, len) == 0)
+		return len;
+	while (got < len) {
+		n = SYM_PAGE_SIZE - ((addr + got) & (SYM_PAGE_SIZE - 1));
+		if (n > len - got)
+			n = len - got;
+		if (sym_read(h, addr + got, buf + got, n) == -1)
+			break;
+		got += n;
+	}
+	return got;
+}
+
+/* The 256 token offsets, and the token table up to the last one's NUL. */
+static int
+read_tokens(sym_t *h, struct ks *k)
+{
+	size_t i, end = 0, want;
+	const char *nul;
+
+	if (sym_read(h, k->w->tidx, k->tidx, sizeof(k->tidx)) == -1)
+		return table_err(h, "kallsyms_token_index", k->w->tidx);
+	for (i = 0; i < 256; i++)
+		if (k->tidx[i] > end)
+			end = k->tidx[i];
+	if (end >= KS_TTAB_MAX - KS_TOKEN_MAX) {
+		_sym_err(h, "kallsyms_token_index at 0x%llx: token offset %zu "
+		    "is past the %u-byte bound of a token table",
+		    (unsigned long long)k->w->tidx, end, KS_TTAB_MAX);
+		return -1;
+	}
+	/* The table ends with the NUL of its furthest token. */
+	want = end + KS_TOKEN_MAX;
+	if ((k->ttab = malloc(want)) == NULL) {
+		_sym_err(h, "out of memory");
+		return -1;
+	}
+	if ((k->ttab_len = read_upto(h, k->w->ttab, (unsigned char *)k->ttab,
+	    want)) == 0)
+		return table_err(h, "kallsyms_token_table", k->w->ttab);
+	for (i = 0; i < 256; i++) {
+		nul = k->tidx[i] < k->ttab_len ? memchr(k->ttab + k->tidx[i],
+		    '\0', k->ttab_len - k->tidx[i]) : NULL;
+		if (nul == NULL) {
+			_sym_err(h, "kallsyms_token_table at 0x%llx: token %zu "
+			    "at offset %u does not end within %zu bytes",
+			    (unsigned long long)k->w->ttab, i, k->tidx[i],
+			    k->ttab_len);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* At least need bytes of the names stream, reading on in large chunks. */
+static int
+names_ensure(sym_t *h, struct ks *k, size_t need, uint32_t sym)
+{
+	unsigned char *n;
+	size_t chunk, got;
+
+	while (k->have < need) {
+		if (k->have >= KS_NAMES_MAX) {
+			_sym_err(h, "kallsyms_names at 0x%llx: symbol %u of %u "
+			    "lies past the %u MB bound of the stream",
+			    (unsigned long long)k->w->names, sym, k->nsyms,
+			    KS_NAMES_MAX >> 20);
+			return -1;
+		}
+		chunk = KS_NAMES_MAX - k->have < KS_CHUNK ?
+		    KS_NAMES_MAX - k->have : KS_CHUNK;
+		if ((n = realloc(k->names, k->have + chunk)) == NULL) {
+			_sym_err(h, "out of memory");
+			return -1;
+		}
+		k->names = n;
+		got = read_upto(h, k->w->names + k->have, n + k->have, chunk);
+		if (got == 0) {
+			_sym_err(h, "kallsyms_names at 0x%llx: the stream is "
+			    "truncated at 0x%llx, in symbol %u of %u",
+			    (unsigned long long)k->w->names,
+			    (unsigned long long)(k->w->names + k->have), sym,
+			    k->nsyms);
+			return -1;
+		}
+		k->have += got;
+	}
+	return 0;
+}
+
+/*
+ * The token count before each name.  73bbb94466fd ("kallsyms: support
+ * "big" kernel symbols", 6.1) made it ULEB128 of up to two bytes: a first
+ * byte with 0x80 set carries the low 7 bits, the next the high ones.
+ * Before 6.1 such a byte was a plain count of 128 or more.
+ */
+static int
+name_len(sym_t *h, struct ks *k, uint32_t i, size_t *len)
+{
+	if (names_ensure(h, k, k->pos + 1, i) == -1)
+		return -1;
+	*len = k->names[k->pos++];
+	if ((*len & 0x80) && k->long_names) {
+		if (names_ensure(h, k, k->pos + 1, i) == -1)
+			return -1;
+		if (k->names[k->pos] & 0x80) {
+			/* scripts/kallsyms.c writes at most 0x3fff */
+			_sym_err(h, "kallsyms_names at 0x%llx: symbol %u of %u "
+			    "has a length of more than two bytes (offset 0x%zx)",
+			    (unsigned long long)k->w->names, i, k->nsyms,
+			    k->pos - 1);
+			return -1;
+		}
+		*len = (*len & 0x7f) | (size_t)k->names[k->pos++] << 7;
+		k->nlong++;
+	}
+	if (*len == 0) {
+		/* scripts/kallsyms.c refuses an empty symbol */
+		_sym_err(h, "kallsyms_names at 0x%llx: symbol %u of %u has no "
+		    "tokens (offset 0x%zx)", (unsigned long long)k->w->names,
+		    i, k->nsyms, k->pos);
+		return -1;
+	}
+	return names_ensure(h, k, k->pos + *len, i);
+}
+
+/* Symbol i's type letter and name, as kallsyms_expand_symbol makes them. */
+static int
+expand(sym_t *h, struct ks *k, uint32_t i, char *type, char *name)
+{
+	size_t len, n = 0, j;
+	const char *t;
+
+	if (name_len(h, k, i, &len) == -1)
+		return -1;
+	*type = '\0';
+	for (j = 0; j < len; j++) {
+		for (t = k->ttab + k->tidx[k->names[k->pos + j]]; *t; t++) {
+			if ((unsigned char)*t <= ' ' || (unsigned char)*t >= 0x7f)
+				goto bad;
+			if (*type == '\0')
+				*type = *t;
+			else if (n == KS_NAME_MAX)
+				goto bad;
+			else
+				name[n++] = *t;
+		}
+	}
+	name[n] = '\0';
+	k->pos += len;
+	if (n > 0)
+		return 0;
+bad:
+	_sym_err(h, "kallsyms_names at 0x%llx: symbol %u of %u (offset 0x%zx) "
+	    "does not expand to a type and a name of at most %d printable "
+	    "characters", (unsigned long long)k->w->names, i, k->nsyms,
+	    k->pos, KS_NAME_MAX);
+	return -1;
+}
+
+/* Major.minor of the release: the 2-byte lengths came in 6.1. */
+static int
+release_has_long_names(const sym_t *h)
+{
+	unsigned maj, min;
+
+	if (sscanf(h->release, "%u.%u", &maj, &min) != 2)
+		return 1;	/* unknown: today's format */
+	return maj > 6 || (maj == 6 && min >= 1);
+}
+
+static int
+read_count(sym_t *h, struct ks *k)
+{
+	if (sym_read(h, k->w->num, &k->nsyms, sizeof(k->nsyms)) == -1)
+		return table_err(h, "kallsyms_num_syms", k->w->num);
+	if (k->nsyms == 0 || k->nsyms > SYM_MAX_SYMBOLS) {
+		_sym_err(h, "kallsyms_num_syms at 0x%llx reads %u: not a symbol "
+		    "count (1 to %u)", (unsigned long long)k->w->num, k->nsyms,
+		    SYM_MAX_SYMBOLS);
+		return -1;
+	}
+	return 0;
+}
+
+/* The kernel's kallsyms_sym_address, in its three forms. */
+enum ks_form { KS_ABSOLUTE, KS_RELATIVE, KS_PERCPU };
+
+static uint64_t
+sym_address(const struct ks *k, enum ks_form f, uint64_t base, uint32_t i)
+{
+	switch (f) {
+	case KS_ABSOLUTE:	/* !CONFIG_KALLSYMS_BASE_RELATIVE */
+		return k->addr[i];
+	case KS_RELATIVE:	/* base-relative: unsigned offsets */
+		return base + (uint32_t)k->off[i];
+	default:		/* CONFIG_KALLSYMS_ABSOLUTE_PERCPU */
+		return k->off[i] >= 0 ? (uint64_t)(int64_t)k->off[i] :
+		    base - 1 - (uint64_t)(int64_t)k->off[i];
+	}
+}
+
+/*
+ * 2213e9a66bb8 ("kallsyms: add support for relative offsets in kallsyms
+ * address table", 4.6) brought both forms of kallsyms_offsets: with
+ * CONFIG_KALLSYMS_ABSOLUTE_PERCPU (x86-64 SMP) per-CPU symbols are
+ * absolute and the rest negative offsets below relative_base; without
+ * it every offset is unsigned above relative_base.  (6.15 dropped the
+ * per-CPU form, 01157ddc58dc "kallsyms: Remove KALLSYMS_ABSOLUTE_PERCPU";
+ * 6.11 the plain kallsyms_addresses, 64e166099b69 "kallsyms: get rid of
+ * code for absolute kallsyms".)
+ * Nothing in a dump says which.  _stext decoded both ways, against
+ * VMCOREINFO's SYMBOL(_stext), tells; without _stext, a negative offset
+ * can only be absolute-percpu (a base-relative kernel spanning 2 GB does
+ * not exist), and all offsets non-negative only base-relative.
+ */
+static int
+choose_form(sym_t *h, struct ks *k, uint64_t base, int64_t stext_i,
+    enum ks_form *f, const char **how)
+{
+	uint64_t rel, pcpu;
+	uint32_t i;
+
+	if (stext_i >= 0 && k->w->have_stext) {
+		rel = sym_address(k, KS_RELATIVE, base, (uint32_t)stext_i);
+		pcpu = sym_address(k, KS_PERCPU, base, (uint32_t)stext_i);
+		*how = "_stext decoded that way equals VMCOREINFO SYMBOL(_stext)";
+		if (pcpu == k->w->stext) {
+			*f = KS_PERCPU;
+			return 0;
+		}
+		if (rel == k->w->stext) {
+			*f = KS_RELATIVE;
+			return 0;
+		}
+		_sym_err(h, "kallsyms_offsets at 0x%llx: _stext decodes to "
+		    "0x%llx (absolute per-CPU) or 0x%llx (base-relative), but "
+		    "VMCOREINFO says 0x%llx", (unsigned long long)k->w->offsets,
+		    (unsigned long long)pcpu, (unsigned long long)rel,
+		    (unsigned long long)k->w->stext);
+		return -1;
+	}
+	*how = "no _stext to check: by the sign of the offsets";
+	*f = KS_RELATIVE;
+	for (i = 0; i < k->nsyms; i++)
+		if (k->off[i] < 0)
+			*f = KS_PERCPU;
+	return 0;
+}
+
+/* The addresses, runtime ones: the tables were relocated with the kernel. */
+static int
+read_addresses(sym_t *h, struct ks *k, int64_t stext_i)
+{
+	uint64_t base = 0;
+	enum ks_form f = KS_ABSOLUTE;
+	const char *how = "SYMBOL(kallsyms_addresses): a plain array";
+	uint32_t i;
+
+	if (!k->w->have_offsets || !k->w->have_relbase) {
+		if ((k->addr = calloc(k->nsyms, sizeof(*k->addr))) == NULL)
+			goto nomem;
+		if (sym_read(h, k->w->addresses, k->addr, k->nsyms *
+		    sizeof(*k->addr)) == -1)
+			return table_err(h, "kallsyms_addresses",
+			    k->w->addresses);
+	} else {
+		if ((k->off = calloc(k->nsyms, sizeof(*k->off))) == NULL ||
+		    (k->addr = calloc(k->nsyms, sizeof(*k->addr))) == NULL)
+			goto nomem;
+		if (sym_read(h, k->w->offsets, k->off, k->nsyms *
+		    sizeof(*k->off)) == -1)
+			return table_err(h, "kallsyms_offsets", k->w->offsets);
+		if (sym_read(h, k->w->relbase, &base, sizeof(base)) == -1)
+			return table_err(h, "kallsyms_relative_base",
+			    k->w->relbase);
+		if (choose_form(h, k, base, stext_i, &f, &how) == -1)
+			return -1;
+		for (i = 0; i < k->nsyms; i++)
+			k->addr[i] = sym_address(k, f, base, i);
+	}
+	_sym_explain(h, "kallsyms addresses: %s, kallsyms_relative_base "
+	    "0x%llx; %s", f == KS_PERCPU ? "CONFIG_KALLSYMS_ABSOLUTE_PERCPU "
+	    "(offsets >= 0 absolute, else relative_base - 1 - offset)" :
+	    f == KS_RELATIVE ? "base-relative (relative_base + u32 offset)" :
+	    "absolute", (unsigned long long)base, how);
+	return 0;
+nomem:
+	_sym_err(h, "out of memory");
+	return -1;
+}
+
+/* Names packed one after another, NUL-terminated: no malloc per name. */
+struct ks_names {
+	char *buf;
+	size_t len, cap;
+	size_t *off;			/* name i at buf + off[i] */
+	char *types;
+};
+
+/* Short names from a short stream, but tokens multiply: bound the sum. */
+static int
+keep_name(sym_t *h, const struct ks *k, struct ks_names *n, uint32_t i,
+    const char *name)
+{
+	size_t len = strlen(name) + 1, ncap;
+	char *nb;
+
+	if (len > KS_TEXT_MAX - n->len) {
+		_sym_err(h, "kallsyms_names at 0x%llx: symbol %u of %u takes "
+		    "the expanded names past %u MB",
+		    (unsigned long long)k->w->names, i, k->nsyms,
+		    KS_TEXT_MAX >> 20);
+		return -1;
+	}
+	if (n->cap - n->len < len) {
+		ncap = n->cap ? n->cap * 2 : KS_CHUNK;
+		if ((nb = realloc(n->buf, ncap)) == NULL) {
+			_sym_err(h, "out of memory");
+			return -1;
+		}
+		n->buf = nb;
+		n->cap = ncap;
+	}
+	memcpy(n->buf + n->len, name, len);
+	n->off[i] = n->len;
+	n->len += len;
+	return 0;
+}
+
+/* Every name, in the kernel's order; the index of _stext, or -1. */
+static int
+decode_names(sym_t *h, struct ks *k, struct ks_names *n, int64_t *stext_i)
+{
+	char name[KS_NAME_MAX + 1];
+	uint32_t i;
+
+	*stext_i = -1;
+	if ((n->off = calloc(k->nsyms, sizeof(*n->off))) == NULL ||
+	    (n->types = calloc(k->nsyms, 1)) == NULL)
+		goto nomem;
+	for (i = 0; i < k->nsyms; i++) {
+		if (expand(h, k, i, &n->types[i], name) == -1)
+			return -1;
+		if (keep_name(h, k, n, i, name) == -1)
+			return -1;
+		if (*stext_i < 0 && strcmp(name, "_stext") == 0)
+			*stext_i = i;
+	}
+	return 0;
+nomem:
+	_sym_err(h, "out of memory");
+	return -1;
+}
+
+static int
+fill(sym_t *h, struct ks *k, struct symtab *t, const char *origin)
+{
+	struct ks_names n = { 0 };
+	int64_t stext_i;
+	uint32_t i;
+	int rc = -1;
+
+	if (decode_names(h, k, &n, &stext_i) == -1 ||
+	    read_addresses(h, k, stext_i) == -1)
+		goto out;
+	for (i = 0; i < k->nsyms; i++)
+		if (_symtab_append(t, n.buf + n.off[i], k->addr[i], n.types[i],
+		    NULL, origin) == -1) {
+			_sym_syserr(h, "%s: symbol %u (%s)", origin, i,
+			    n.buf + n.off[i]);
+			goto out;
+		}
+	rc = 0;
+out:
+	free(n.buf);
+	free(n.off);
+	free(n.types);
+	return rc;
+}
+
+int
+_nl_kallsyms_load(sym_t *h, struct symtab *t, const char *origin)
+{
+	struct ks_where w;
+	struct ks k;
+	int rc = -1;
+
+	memset(&k, 0, sizeof(k));
+	k.w = &w;
+	k.long_names = release_has_long_names(h);
+	if (locate(h, &w) == -1 || read_count(h, &k) == -1 ||
+	    read_tokens(h, &k) == -1 || fill(h, &k, t, origin) == -1)
+		goto out;
+	_sym_explain(h, "kallsyms: %u names in %zu bytes of the compressed "
+	    "stream at 0x%llx, expanded through 256 tokens at 0x%llx; %u "
+	    "with a 2-byte length (%s, 73bbb94466fd)", k.nsyms, k.pos,
+	    (unsigned long long)w.names, (unsigned long long)w.ttab, k.nlong,
+	    k.long_names ? "release >= 6.1 reads them" : "release < 6.1: "
+	    "lengths are one byte");
+	rc = 0;
+out:
+	free(k.ttab);
+	free(k.names);
+	free(k.addr);
+	free(k.off);
+	return rc;
+}

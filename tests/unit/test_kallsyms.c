@@ -1,0 +1,375 @@
+/*
+ * The kernel's kallsyms tables out of memory (nl_kallsyms.c), on hostile
+ * input only: the real tables are checked against /proc/kallsyms in the
+ * QEMU guest.  A fake memory source holds a small table laid out as
+ * scripts/kallsyms.c lays one out, which each test then breaks: a token
+ * offset out of range, a token without its NUL, a name running past the
+ * stream, an absurd symbol count, a truncated stream, an empty name, a
+ * name too long, names that expand past any kernel's, a _stext that
+ * neither form of kallsyms_offsets gives.
+ * Each must fail with one line naming the table's address, never crash
+ * or hang.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sym_private.h"
+#include "suites.h"
+#include "util.h"
+
+#define KBASE		0xffffffff81000000ULL
+#define MEMSZ		0x50000
+#define A_NUM		(KBASE + 0x0)
+#define A_RELBASE	(KBASE + 0x8)
+#define A_OFFSETS	(KBASE + 0x100)
+#define A_TIDX		(KBASE + 0x1000)
+#define A_TTAB		(KBASE + 0x2000)
+#define A_NAMES		(KBASE + 0x4000)
+#define RELBASE		0xffffffff82000000ULL
+
+static unsigned char mem[MEMSZ];
+static size_t memlen;			/* readable bytes from KBASE */
+static char vmci[1024];
+
+static int
+fake_read(sym_t *h, uint64_t addr, void *buf, size_t len)
+{
+	if (addr < KBASE || addr - KBASE > memlen || len > memlen -
+	    (addr - KBASE)) {
+		_sym_err(h, "fake-core: 0x%llx: not in the dump",
+		    (unsigned long long)addr);
+		return -1;
+	}
+	memcpy(buf, mem + (addr - KBASE), len);
+	return 0;
+}
+
+static const struct sym_memops fake_ops = {
+	.name = "fake-core", .src = SYM_SRC_CORE, .read = fake_read,
+};
+
+static void
+put(uint64_t addr, const void *v, size_t len)
+{
+	ck_assert(addr >= KBASE && addr + len <= KBASE + MEMSZ);
+	memcpy(mem + (addr - KBASE), v, len);
+}
+
+/* Token i is the 1-character string i (or "z" where unprintable). */
+static void
+put_tokens(void)
+{
+	uint16_t off;
+	char tok[2];
+	int i;
+
+	for (i = 0; i < 256; i++) {
+		off = (uint16_t)(2 * i);
+		tok[0] = i > ' ' && i < 0x7f ? (char)i : 'z';
+		tok[1] = '\0';
+		put(A_TIDX + 2 * (uint64_t)i, &off, 2);
+		put(A_TTAB + off, tok, 2);
+	}
+}
+
+/* "T_stext" at relative_base, "Dbar" 0x100 above, "Afixed" per-CPU 0. */
+static size_t
+put_names(uint64_t at)
+{
+	static const char *const names[] = { "T_stext", "Dbar", "Afixed" };
+	static const int32_t offs[] = { -1, -0x101, 0 };
+	uint64_t rb = RELBASE;
+	uint32_t n = 3;
+	size_t i, pos = 0;
+	uint8_t len;
+
+	put(A_NUM, &n, 4);
+	put(A_RELBASE, &rb, 8);
+	for (i = 0; i < n; i++) {
+		len = (uint8_t)strlen(names[i]);
+		put(at + pos, &len, 1);
+		put(at + pos + 1, names[i], len);
+		pos += 1 + len;
+		put(A_OFFSETS + 4 * i, &offs[i], 4);
+	}
+	return pos;
+}
+
+static void
+set_vmcoreinfo(uint64_t names, uint64_t stext)
+{
+	snprintf(vmci, sizeof(vmci), "OSRELEASE=6.1.0-kmemstat-test\n"
+	    "SYMBOL(kallsyms_names)=%llx\nSYMBOL(kallsyms_num_syms)=%llx\n"
+	    "SYMBOL(kallsyms_token_table)=%llx\n"
+	    "SYMBOL(kallsyms_token_index)=%llx\n"
+	    "SYMBOL(kallsyms_offsets)=%llx\n"
+	    "SYMBOL(kallsyms_relative_base)=%llx\nSYMBOL(_stext)=%llx\n",
+	    (unsigned long long)names, (unsigned long long)A_NUM,
+	    (unsigned long long)A_TTAB, (unsigned long long)A_TIDX,
+	    (unsigned long long)A_OFFSETS, (unsigned long long)A_RELBASE,
+	    (unsigned long long)stext);
+}
+
+static sym_t *
+fake_handle(void)
+{
+	sym_t *h = tu_handle();
+
+	h->mops = &fake_ops;
+	h->src = SYM_SRC_CORE;
+	h->memfile = strdup("fake-core");
+	h->vmcoreinfo = vmci;
+	h->vmcoreinfo_len = strlen(vmci);
+	snprintf(h->release, sizeof(h->release), "6.1.0-kmemstat-test");
+	return h;
+}
+
+static void
+setup(void)
+{
+	memset(mem, 0, sizeof(mem));
+	memlen = MEMSZ;
+	put_tokens();
+	put_names(A_NAMES);
+	set_vmcoreinfo(A_NAMES, RELBASE);
+}
+
+/* Loads the table; returns the error, or NULL (and the count) if none. */
+static const char *
+load(size_t *count)
+{
+	static char err[SYM_ERRSIZE];
+	struct symtab *t = _symtab_new();
+	sym_t *h = fake_handle();
+	int rc;
+
+	ck_assert_ptr_nonnull(t);
+	rc = _nl_kallsyms_load(h, t, "fake-core (kallsyms)");
+	snprintf(err, sizeof(err), "%s", sym_geterr(h));
+	if (count != NULL)
+		*count = _symtab_count(t);
+	_symtab_free(t);
+	sym_close(h);
+	return rc == 0 ? NULL : err;
+}
+
+static void
+assert_refused(const char *table_at)
+{
+	const char *err = load(NULL);
+
+	ck_assert_msg(err != NULL, "hostile table accepted");
+	tu_assert_contains(err, table_at);
+	ck_assert_ptr_null(strchr(err, '\n'));
+}
+
+/* The harness itself: the unbroken table loads, so each test below
+ * fails for the one thing it breaks. */
+START_TEST(test_control_loads)
+{
+	struct symtab *t = _symtab_new();
+	sym_t *h = fake_handle();
+
+	ck_assert_int_eq(_nl_kallsyms_load(h, t, "fake"), 0);
+	ck_assert_uint_eq(_symtab_count(t), 3);
+	ck_assert_uint_eq(_symtab_find(t, "_stext")->addr, RELBASE);
+	ck_assert_uint_eq(_symtab_find(t, "bar")->addr, RELBASE + 0x100);
+	ck_assert_uint_eq(_symtab_find(t, "fixed")->addr, 0);
+	ck_assert_int_eq(_symtab_find(t, "bar")->type, 'D');
+	_symtab_free(t);
+	sym_close(h);
+}
+END_TEST
+
+START_TEST(test_token_index_out_of_range)
+{
+	uint16_t off = 0xffff;
+
+	put(A_TIDX + 2 * 'b', &off, 2);
+	assert_refused("kallsyms_token_index at 0xffffffff81001000");
+	tu_assert_contains(load(NULL), "token offset 65535");
+}
+END_TEST
+
+/* The furthest token runs to the end of the dump without its NUL. */
+START_TEST(test_token_without_nul)
+{
+	uint16_t off = 0x1000 - 4;
+
+	put(A_TIDX + 2 * 255, &off, 2);
+	memset(mem + (A_TTAB - KBASE) + off, 'q', 4);
+	memlen = A_TTAB - KBASE + 0x1000;
+	assert_refused("kallsyms_token_table at 0xffffffff81002000");
+	tu_assert_contains(load(NULL), "token 255");
+}
+END_TEST
+
+START_TEST(test_count_absurd)
+{
+	uint32_t n = 0xffffffffU;
+
+	put(A_NUM, &n, 4);
+	assert_refused("kallsyms_num_syms at 0xffffffff81000000 reads "
+	    "4294967295");
+	n = 0;
+	put(A_NUM, &n, 4);
+	assert_refused("kallsyms_num_syms at 0xffffffff81000000 reads 0");
+}
+END_TEST
+
+/* More symbols than the stream holds, and the dump ends after it. */
+START_TEST(test_stream_truncated)
+{
+	uint64_t at = KBASE + 0x8000 - 20;	/* the 3 names' 20 bytes */
+	uint32_t n = 1000;
+
+	ck_assert_uint_eq(put_names(at), 20);
+	set_vmcoreinfo(at, RELBASE);
+	put(A_NUM, &n, 4);
+	memlen = 0x8000;
+	assert_refused("kallsyms_names at 0xffffffff81007fec: the stream is "
+	    "truncated at 0xffffffff81008000, in symbol 3 of 1000");
+}
+END_TEST
+
+/* The last name's length runs past the end of the dump. */
+START_TEST(test_name_past_stream)
+{
+	uint64_t at = KBASE + 0x8000 - 4;
+	uint8_t len = 0x7f;
+
+	set_vmcoreinfo(at, RELBASE);
+	put(at, &len, 1);
+	put(at + 1, "Tab", 3);
+	memlen = 0x8000;
+	assert_refused("kallsyms_names at 0xffffffff81007ffc: the stream is "
+	    "truncated at 0xffffffff81008000, in symbol 0 of 3");
+}
+END_TEST
+
+START_TEST(test_empty_name)
+{
+	uint8_t zero = 0;
+
+	put(A_NAMES + 8, &zero, 1);	/* the second name */
+	assert_refused("kallsyms_names at 0xffffffff81004000: symbol 1 of 3 "
+	    "has no tokens");
+}
+END_TEST
+
+/* A 2-byte length (6.1) of 1000 tokens: longer than KSYM_NAME_LEN. */
+START_TEST(test_name_too_long)
+{
+	uint8_t len[2] = { (1000 & 0x7f) | 0x80, 1000 >> 7 };
+
+	put(A_NAMES, len, 2);
+	memset(mem + (A_NAMES - KBASE) + 2, 'a', 1000);
+	assert_refused("kallsyms_names at 0xffffffff81004000: symbol 0 of 3");
+	tu_assert_contains(load(NULL), "at most 511 printable");
+}
+END_TEST
+
+/* 2 bytes of stream per 510-character name: the sum must be bounded. */
+START_TEST(test_expanded_names_bounded)
+{
+	uint16_t off = 600;
+	uint32_t n = 140000, i;
+	uint8_t name[2] = { 1, 'x' };
+
+	put(A_TIDX + 2 * 'x', &off, 2);
+	memset(mem + (A_TTAB - KBASE) + off, 'a', 510);
+	mem[A_TTAB - KBASE + off + 510] = '\0';
+	put(A_NUM, &n, 4);
+	for (i = 0; i < n; i++)
+		put(A_NAMES + 2 * (uint64_t)i, name, 2);
+	assert_refused("kallsyms_names at 0xffffffff81004000: symbol ");
+	tu_assert_contains(load(NULL), "expanded names past 64 MB");
+}
+END_TEST
+
+/* ULEB128 of three bytes: more than scripts/kallsyms.c ever writes. */
+START_TEST(test_length_three_bytes)
+{
+	uint8_t len[3] = { 0x81, 0x80, 0x01 };
+
+	put(A_NAMES, len, 3);
+	assert_refused("kallsyms_names at 0xffffffff81004000: symbol 0 of 3 "
+	    "has a length of more than two bytes (offset 0x0)");
+}
+END_TEST
+
+START_TEST(test_unprintable_token)
+{
+	put(A_TTAB + 2 * 'b', "\n", 1);
+	assert_refused("kallsyms_names at 0xffffffff81004000: symbol 1 of 3");
+}
+END_TEST
+
+/* Neither form of the offsets gives VMCOREINFO's _stext. */
+START_TEST(test_stext_mismatch)
+{
+	set_vmcoreinfo(A_NAMES, RELBASE + 0x1000);
+	assert_refused("kallsyms_offsets at 0xffffffff81000100: _stext "
+	    "decodes to 0xffffffff82000000 (absolute per-CPU) or");
+}
+END_TEST
+
+START_TEST(test_missing_symbol)
+{
+	char *p = strstr(vmci, "SYMBOL(kallsyms_token_index)");
+
+	ck_assert_ptr_nonnull(p);
+	memcpy(p, "SYMBOL(kallsyms_token_xxxxx)", 28);
+	assert_refused("fake-core: VMCOREINFO has no "
+	    "SYMBOL(kallsyms_token_index)");
+}
+END_TEST
+
+/* Through the namelist: no file to fall back on, both reasons said. */
+START_TEST(test_namelist_says_both)
+{
+	uint32_t n = 1000;
+	sym_t *h;
+
+	put(A_NUM, &n, 4);
+	memlen = A_NAMES - KBASE + 18;
+	h = fake_handle();
+	ck_assert_int_eq(_sym_load_namelist(h), -1);
+	tu_assert_contains(sym_geterr(h), "kallsyms_names at "
+	    "0xffffffff81004000: the stream is truncated");
+	tu_assert_contains(sym_geterr(h), "no namelist file for release "
+	    "6.1.0-kmemstat-test");
+	sym_close(h);
+}
+END_TEST
+
+Suite *
+suite_kallsyms(void)
+{
+	Suite *s = suite_create("kallsyms");
+	TCase *tc = tcase_create("hostile");
+
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, test_control_loads);
+	tcase_add_test(tc, test_token_index_out_of_range);
+	tcase_add_test(tc, test_token_without_nul);
+	tcase_add_test(tc, test_count_absurd);
+	tcase_add_test(tc, test_stream_truncated);
+	tcase_add_test(tc, test_name_past_stream);
+	tcase_add_test(tc, test_empty_name);
+	tcase_add_test(tc, test_name_too_long);
+	tcase_add_test(tc, test_expanded_names_bounded);
+	tcase_add_test(tc, test_length_three_bytes);
+	tcase_add_test(tc, test_unprintable_token);
+	tcase_add_test(tc, test_stext_mismatch);
+	tcase_add_test(tc, test_missing_symbol);
+	tcase_add_test(tc, test_namelist_says_both);
+	suite_add_tcase(s, tc);
+	return s;
+}
