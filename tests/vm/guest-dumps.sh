@@ -6,7 +6,8 @@
 #
 # Protocol on ttyS2 (one line each way): the guest writes
 # "KMEMSTAT-SYNC NAME", the host stops the VM, dumps, continues and answers
-# "go NAME"; "KMEMSTAT-SYNC-DONE" ends it. The guest waits in the shell's
+# "go NAME"; "KMEMSTAT-SYNC-DONE" ends it. First, "KMEMSTAT-UTMP BASE64"
+# gives the host the utmp (no answer). The guest waits in the shell's
 # own read: no extra process exists while the host dumps, and boot.sh's
 # timeout bounds the wait.
 set -u
@@ -105,6 +106,8 @@ at_dump() {
 stty -F "$SYNC_TTY" raw -echo || not_ok sync-tty "stty $SYNC_TTY"
 exec 7<>"$SYNC_TTY"
 cp /var/run/utmp "$T/utmp"
+# The live hook's kuptime needs the utmp while the guest runs: send it now.
+echo "KMEMSTAT-UTMP $(base64 < /var/run/utmp | tr -d '\n')" >&7
 
 # 1. No VMCOREINFO: qemu_fw_cfg is not loaded yet, so the guest has not
 # told QEMU where its vmcoreinfo note is.

@@ -20,7 +20,9 @@
 # default ../../build), KMEMSTAT_VM_TIMEOUT (s, default 300),
 # KMEMSTAT_VM_CACHE, KMEMSTAT_VM_KEEP=1 (keep the work dir),
 # KMEMSTAT_DUMP_LIVE_HOOK (a command, run as HOOK RAMFILE DIR at the "live"
-# sync point while the guest runs: DIR is OUTDIR/live).
+# sync point while the guest runs: DIR is OUTDIR/live, and DIR/utmp the
+# guest's utmp, sent on ttyS2 before the first sync point: truth/ only
+# comes when the guest is done).
 # Exit 0 when every dump and the truth came back and the guest's checks passed.
 set -eu
 
@@ -127,6 +129,8 @@ drive() {
         case $_m in
             KMEMSTAT-SYNC-DONE) return 0 ;;
             KMEMSTAT-BOOT-ENDED) echo "$0: QEMU exited before the guest's last sync point" >&2; return 1 ;;
+            'KMEMSTAT-UTMP '*) mkdir -p "$outdir/live"
+                printf '%s\n' "${_m#KMEMSTAT-UTMP }" | base64 -d > "$outdir/live/utmp" || return 1 ;;
             'KMEMSTAT-SYNC '*)
                 at_sync "${_m#KMEMSTAT-SYNC }" || return 1
                 echo "go ${_m#KMEMSTAT-SYNC }" >&5 ;;
