@@ -173,6 +173,11 @@ for dump in elf-novmci.dump elf-vmci.dump kdump-zlib.dump raw.img; do
     check_dump "kps-aux-$s" "$dump" ps-aux.out kps aux
     ACCEPT=
 done
+# The raw image again through mmap(2) windows instead of pread(2).
+stable=$(stable_pids "$T/guest-info" "$T/raw/before/ps-ef.out")
+ACCEPT=ps_between
+check_dump kps-ef-raw-mmap raw.img ps-ef.out kps --mmap -ef
+ACCEPT=
 
 # The running guest's RAM, read by the hook between two truth records.
 # check_live NAME FILE: the hook's FILE.out/.rc/.err against the truth.
