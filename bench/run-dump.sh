@@ -117,7 +117,7 @@ cp "$tmp/tasks.kps" "$tmp/tasks.kps-cold"
 cp "$tmp/tasks.kps" "$tmp/tasks.kps-nocache"
 cp "$tmp/tasks.kps" "$tmp/tasks.kps-warm"
 
-# Without a vmlinux: what they say (the first two lines of it).
+# Without a vmlinux: what they say (its first two lines and its last).
 printf 'ps\nq\n' > "$tmp/crash.in"
 cat > "$tmp/drgn-ps.py" <<'EOF'
 from drgn.helpers.linux.pid import for_each_task
@@ -219,17 +219,23 @@ fi
 echo
 echo "Ratios (kps median / crash or drgn median; below 1: kps is faster or smaller):"
 awk '
-FNR == NR { med[$2] = $4; run[$2] = $11; rss[$2] = $9; next }
+FNR == NR { med[$2] = $4; run[$2] = $11; rss[$2] = $9; fails[$2] = $8; next }
+function times(r, more, less) { return r <= 1 ? sprintf("%.1fx %s", 1 / r, more) : sprintf("%.1fx %s", r, less) }
 END {
     split("kps-cold kps-warm kps-map kps-vmlinux", K, " ")
     split("crash drgn", O, " ")
-    for (i = 1; i <= 4; i++) for (j = 1; j <= 2; j++) {
-        k = K[i]; o = O[j]
-        if (!(k in med) || !(o in med)) continue
-        printf "  %-12s / %-6s first output %7.4f (%5.0fx faster)  exit %7.4f  RSS %7.4f (%4.1fx smaller)\n", k, o,
-            med[k] / med[o], med[o] / med[k], run[k] / run[o], rss[k] / rss[o], rss[o] / rss[k]
+    for (j = 1; j <= 2; j++) {
+        o = O[j]
+        if (!(o in med)) { printf "  none against %s: not measured\n", o; continue }
+        if (fails[o]) { printf "  none against %s: it failed (%d of its runs)\n", o, fails[o]; continue }
+        for (i = 1; i <= 4; i++) {
+            k = K[i]
+            if (!(k in med)) continue
+            printf "  %-12s / %-6s first output %7.4f (%s)  exit %7.4f  RSS %7.4f (%s)\n", k, o,
+                med[k] / med[o], times(med[k] / med[o], "faster", "slower"), run[k] / run[o],
+                rss[k] / rss[o], times(rss[k] / rss[o], "smaller", "larger")
+        }
     }
-    if ("kps-cold" in med && !("crash" in med) && !("drgn" in med)) print "  none: crash and drgn were not measured"
     # the aim: no namelist at all, under 0.1 s and 50 MB
     for (i = 1; i <= 2; i++) {
         k = K[i]
