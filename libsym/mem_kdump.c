@@ -60,6 +60,32 @@ kdump_end(struct kdump *k)
 	return (uint64_t)pfn * SYM_PAGE_SIZE;
 }
 
+/*
+ * The header's VMCOREINFO, as the raw blob: kdump_vmcoreinfo_raw() wants
+ * libkdumpfile's own Linux setup (addrxlat.ostype), which we don't use.
+ */
+static int
+header_vmcoreinfo(struct kdump *k)
+{
+	kdump_attr_t a;
+	size_t n;
+	void *p;
+
+	if (kdump_get_attr(k->ctx, "linux.vmcoreinfo.raw", &a) != KDUMP_OK ||
+	    a.type != KDUMP_BLOB)
+		return -1;
+	n = kdump_blob_size(a.val.blob);
+	if (n == 0 || n > SYM_MAX_VMCOREINFO ||
+	    (p = kdump_blob_pin(a.val.blob)) == NULL)
+		return -1;
+	if ((k->vmcoreinfo = malloc(n + 1)) != NULL) {
+		memcpy(k->vmcoreinfo, p, n);
+		k->vmcoreinfo[n] = '\0';
+	}
+	kdump_blob_unpin(a.val.blob);
+	return k->vmcoreinfo != NULL ? 0 : -1;
+}
+
 static int
 kdump_open_file(sym_t *h, const char *path)
 {
@@ -86,8 +112,7 @@ kdump_open_file(sym_t *h, const char *path)
 		k->ctx = NULL;
 		return -1;
 	}
-	if (kdump_vmcoreinfo_raw(k->ctx, &k->vmcoreinfo) == KDUMP_OK &&
-	    strlen(k->vmcoreinfo) <= SYM_MAX_VMCOREINFO) {
+	if (header_vmcoreinfo(k) == 0) {
 		h->vmcoreinfo = k->vmcoreinfo;
 		h->vmcoreinfo_len = strlen(k->vmcoreinfo);
 	}
