@@ -37,7 +37,7 @@ setsid -c sh -c 'echo $$ > /tmp/login1.pid; exec sleep 1000' \
 setsid -c sh -c 'echo $$ > /tmp/login2.pid; sleep 1000; :' \
     < /dev/tty2 > /dev/tty2 2>&1 &
 sleep 1001 & kill -STOP $!
-nice -n 7 sleep 1002 &
+sleep 1002 & renice -n 7 -p $! > /dev/null	# busybox has no nice
 sh -c 'sleep 1003; :' a-long-argument-list 1 2 3 4 5 6 7 8 9 10 &
 sleep 1
 utmpadd root tty1 "$(cat /tmp/login1.pid)" 10.0.2.2

@@ -47,8 +47,10 @@ check_kuptime() {
 # --- kps --source=kmem ARGS: equals procps ps just before or after ----------
 sleep 1001 &
 P_SLEEP=$!
-nice -n 7 sleep 1002 &
+# busybox here has no nice applet: renice the sleeper instead.
+sleep 1002 &
 P_NICE=$!
+renice -n 7 -p "$P_NICE" > /dev/null
 sleep 1003 &
 P_STOP=$!
 kill -STOP "$P_STOP"
