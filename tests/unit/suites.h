@@ -13,5 +13,6 @@ Suite *suite_fixedpoint(void);
 Suite *suite_compat(void);
 Suite *suite_kaslr(void);
 Suite *suite_ktasks(void);
+Suite *suite_orc(void);
 
 #endif
