@@ -42,6 +42,7 @@
 #define ORC_LOOKUP_BLOCK	256	/* LOOKUP_BLOCK_SIZE, orc_lookup.h */
 #define ORC_MEMO		512	/* looked-up entries kept, by ip */
 #define ORC_MAX_ENTRIES		(64U << 20)	/* bound on a hostile table */
+#define ORC_HEAD_MAX		4096	/* task_struct bytes up to those read */
 
 /* include/linux/sched.h: what get_wchan() refuses to unwind. */
 #define TASK_RUNNING		0x0000
@@ -85,6 +86,7 @@ struct sym_orc {
 	uint64_t thread_size;
 	struct sym_member t_state, t_on_rq, t_stack, t_ref, t_sp;
 	int have_ref;
+	uint64_t head_len;		/* bytes up to __state, on_rq, stack */
 	struct sym_member f_bp, f_ret;	/* struct inactive_task_frame */
 	uint64_t frame_size;
 	struct sym_member r_ip, r_sp, r_bp, r_r10, r_r13, r_di, r_dx;
@@ -477,11 +479,13 @@ setup_tables(sym_t *h, struct sym_orc *o)
 		return -1;
 	n = ip_end > o->ip_tab ? (ip_end - o->ip_tab) / 4 : 0;
 	if (n == 0 || n > ORC_MAX_ENTRIES || (ip_end - o->ip_tab) % 4 != 0 ||
-	    orc_end < o->orc_tab || orc_end - o->orc_tab != n * ORC_ENTRY_SIZE) {
+	    orc_end < o->orc_tab ||
+	    orc_end - o->orc_tab != n * ORC_ENTRY_SIZE) {
 		_sym_err(h, "ORC tables implausible: .orc_unwind_ip "
 		    "0x%llx-0x%llx, .orc_unwind 0x%llx-0x%llx",
 		    (unsigned long long)o->ip_tab, (unsigned long long)ip_end,
-		    (unsigned long long)o->orc_tab, (unsigned long long)orc_end);
+		    (unsigned long long)o->orc_tab,
+		    (unsigned long long)orc_end);
 		return -1;
 	}
 	o->nentries = (uint32_t)n;
@@ -548,6 +552,13 @@ setup_stack_size(sym_t *h, struct sym_orc *o)
 	return 0;
 }
 
+static void
+grow(uint64_t *len, const struct sym_member *m)
+{
+	if (m->offset + m->size > *len)
+		*len = m->offset + m->size;
+}
+
 static int
 setup_types(sym_t *h, struct sym_orc *o)
 {
@@ -583,6 +594,17 @@ setup_types(sym_t *h, struct sym_orc *o)
 	/* try_get_task_stack(): a refcount with THREAD_INFO_IN_TASK (4.9) */
 	o->have_ref = _sym_member(h, "task_struct", "stack_refcount",
 	    &o->t_ref) == 0;
+	o->head_len = o->t_state.offset + o->t_state.size;
+	grow(&o->head_len, &o->t_on_rq);
+	grow(&o->head_len, &o->t_stack);
+	if (o->head_len > ORC_HEAD_MAX || o->t_stack.size != 8 ||
+	    o->t_sp.size != 8) {
+		_sym_err(h, "%s: task_struct's __state, on_rq, stack are "
+		    "implausible (%llu bytes in)",
+		    h->btfpath ? h->btfpath : "BTF",
+		    (unsigned long long)o->head_len);
+		return -1;
+	}
 	h->errbuf[0] = '\0';
 	return 0;
 }
@@ -697,24 +719,39 @@ _orc_name(sym_t *h, uint64_t addr, char *buf, size_t len)
 	return 0;
 }
 
+/* A member of the task_struct prefix read in one piece. */
+static uint64_t
+head_get(const unsigned char *head, const struct sym_member *m)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, head + m->offset, m->size < 8 ? m->size : 8);
+	return v;
+}
+
 /* The task fields get_wchan() and unwind_start() read; 1: don't unwind. */
 static int
 task_start(struct orc_walk *w)
 {
 	const struct sym_orc *o = w->o;
-	uint64_t state = 0, on_rq = 0, ref = 0, frame;
+	unsigned char head[ORC_HEAD_MAX];
+	uint64_t state, frame;
+	uint32_t ref = 1;
 
-	if (sym_read(w->h, w->task + o->t_state.offset, &state,
-	    o->t_state.size < 8 ? o->t_state.size : 8) == -1 ||
-	    sym_read(w->h, w->task + o->t_on_rq.offset, &on_rq,
-	    o->t_on_rq.size < 8 ? o->t_on_rq.size : 8) == -1 ||
-	    sym_read(w->h, w->task + o->t_stack.offset, &w->lo, 8) == -1 ||
-	    (o->have_ref && sym_read(w->h, w->task + o->t_ref.offset, &ref,
-	    4) == -1) ||
-	    sym_read(w->h, w->task + o->t_sp.offset, &frame, 8) == -1)
+	/* __state, on_rq and stack, near the start: one read */
+	if (sym_read(w->h, w->task, head, o->head_len) == -1)
 		return -1;
-	if (state == TASK_RUNNING || state == TASK_WAKING || on_rq != 0 ||
-	    w->lo == 0 || (o->have_ref && ref == 0))
+	state = head_get(head, &o->t_state);
+	w->lo = head_get(head, &o->t_stack);
+	if (state == TASK_RUNNING || state == TASK_WAKING ||
+	    head_get(head, &o->t_on_rq) != 0 || w->lo == 0)
+		return 1;
+	/* stack_refcount and thread.sp sit far down the struct */
+	if ((o->have_ref && sym_read(w->h, w->task + o->t_ref.offset, &ref,
+	    4) == -1) || sym_read(w->h, w->task + o->t_sp.offset, &frame,
+	    8) == -1)
+		return -1;
+	if (ref == 0)
 		return 1;
 	if (!_sym_kaddr_ok(w->lo) || (w->lo & (SYM_PAGE_SIZE - 1)) != 0 ||
 	    w->lo + o->thread_size < w->lo) {
