@@ -530,17 +530,22 @@ setup_sched(sym_t *h, struct sym_orc *o)
  * 2 + KASAN_STACK_ORDER (arch/x86/include/asm/page_64_types.h): 16 KiB,
  * 32 KiB with KASAN.  The kernel says which: union thread_union is
  * THREAD_SIZE bytes, and the linker puts __end_init_task THREAD_SIZE
- * after __start_init_task (INIT_TASK_DATA, vmlinux.lds.h).
+ * after __start_init_task (INIT_TASK_DATA, vmlinux.lds.h).  6.1's BTF
+ * has no thread_union (no variable of that type is left), so there the
+ * two symbols say it: 0x4000.
  */
 static int
 setup_stack_size(sym_t *h, struct sym_orc *o)
 {
 	uint64_t a, b, sz = 0;
+	const char *how = "union thread_union in the BTF";
 
 	if (_sym_type_size(h, "thread_union", &sz) == -1 &&
 	    _sym_addr(h, "__start_init_task", &a) == 0 &&
-	    _sym_addr(h, "__end_init_task", &b) == 0 && b > a)
+	    _sym_addr(h, "__end_init_task", &b) == 0 && b > a) {
 		sz = b - a;
+		how = "__end_init_task - __start_init_task";
+	}
 	if (sz < SYM_PAGE_SIZE || sz > (1U << 20) || (sz & (sz - 1)) != 0) {
 		_sym_err(h, "THREAD_SIZE unknown: no union thread_union in "
 		    "the BTF nor __start_init_task/__end_init_task (%llu)",
@@ -548,6 +553,8 @@ setup_stack_size(sym_t *h, struct sym_orc *o)
 		return -1;
 	}
 	o->thread_size = sz;
+	_sym_finding(h, "thread_size", "%llu (%s)", (unsigned long long)sz,
+	    how);
 	h->errbuf[0] = '\0';
 	return 0;
 }
@@ -630,6 +637,8 @@ _orc_ready(sym_t *h)
 	    setup_types(h, o) == -1)
 		goto fail;
 	o->ready = 1;
+	_sym_finding(h, "orc", "%u entries, format %d (from the release), "
+	    "%u lookup blocks", o->nentries, o->format, o->nblocks);
 	_sym_explain(h, "ORC: %u entries at 0x%llx, %u lookup blocks from "
 	    "_stext, format %d, THREAD_SIZE %llu", o->nentries,
 	    (unsigned long long)o->orc_tab, o->nblocks, o->format,
