@@ -211,8 +211,8 @@ attempt(struct common *co, struct truth *t)
 	t0 = time(NULL);
 	if (sym_uptime(h, &up) == -1 || sym_loadavg(h, &la) == -1)
 		errx(1, "%s", sym_geterr(h));
-	if (with_tasks && (sym_tasks(h, SYM_TASKS_THREADS | SYM_TASKS_CMDLINE,
-	    &ts) == -1 || sym_psinfo(h, &ps) == -1))
+	if (with_tasks && (sym_tasks(h, SYM_TASKS_THREADS | SYM_TASKS_CMDLINE |
+	    SYM_TASKS_WCHAN, &ts) == -1 || sym_psinfo(h, &ps) == -1))
 		errx(1, "%s", sym_geterr(h));
 	sym_tasks_free(&ts);
 	slurp("/proc/loadavg", t->loadavg, sizeof(t->loadavg));

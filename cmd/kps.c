@@ -40,6 +40,7 @@ enum sel_type {
 #define SELS_MAX	64	/* selection lists on one command line */
 #define OLISTS_MAX	32	/* -o lists on one command line */
 #define CMD_SEL		64	/* procps compares 63 bytes of comm */
+#define PF_KTHREAD	0x00200000	/* include/linux/sched.h: stat flags */
 
 union sel_val {
 	long long num;		/* pid, uid, gid, tty */
@@ -999,7 +1000,7 @@ pid_length(void)
 /* ------------------------------------------------------------------ */
 /* --compare: kernel memory against /proc, task by task.               */
 
-enum { CMP_EXACT, CMP_TICKS, CMP_MOVES };
+enum { CMP_EXACT, CMP_TICKS, CMP_MOVES, CMP_SLEEP };
 
 struct field {
 	const char *name;
@@ -1023,9 +1024,7 @@ static const struct field fields[] = {
 	FLD(vm_lock_kb, CMP_EXACT, 0), FLD(processor, CMP_MOVES, 1),
 	FLD(rt_priority, CMP_EXACT, 0), FLD(policy, CMP_EXACT, 0),
 	FLD(uid, CMP_EXACT, 0), FLD(gid, CMP_EXACT, 0),
-	FLD(comm, CMP_EXACT, 0),
-	/* wchan is not compared: kernel memory does not give it yet (x86-64
-	 * needs an ORC unwind of the sleeping task's stack). */
+	FLD(comm, CMP_EXACT, 0), FLD(wchan, CMP_SLEEP, 0),
 };
 #undef FLD
 
@@ -1099,6 +1098,28 @@ field_show(const struct sym_task *t, const struct field *f)
 		printf("%llu", field_num(t, f));
 }
 
+/*
+ * Where a task sleeps may move between the reads only if the task did:
+ * runnable in any of the three, a state that changed, or /proc's own two
+ * reads disagreeing.  Kernel threads (PF_KTHREAD) wake and sleep again
+ * every few milliseconds without a visible change (rcu_preempt between
+ * rcu_gp_kthread and rcu_gp_fqs_loop, in I throughout).
+ */
+static int
+sleep_moved(const struct sym_task *k, const struct sym_task *b,
+    const struct sym_task *a)
+{
+	if (k->flags & PF_KTHREAD)
+		return 1;
+	if (k->state == 'R' || (b != NULL && b->state == 'R') ||
+	    (a != NULL && a->state == 'R'))
+		return 1;
+	if ((b != NULL && b->state != k->state) ||
+	    (a != NULL && a->state != k->state))
+		return 1;
+	return b != NULL && a != NULL && strcmp(b->wchan, a->wchan) != 0;
+}
+
 /* CPU ticks agree if within a second of the range /proc showed. */
 static int
 ticks_ok(const struct sym_task *k, const struct sym_task *b,
@@ -1131,6 +1152,8 @@ compare_field(const struct sym_task *k, const struct sym_task *b,
 	if (f->off == offsetof(struct sym_task, comm) &&
 	    strncmp(k->comm, "kworker/", 8) == 0)
 		kind = CMP_MOVES;
+	if (kind == CMP_SLEEP)
+		kind = sleep_moved(k, b, a) ? CMP_MOVES : CMP_EXACT;
 	verdict = kind == CMP_MOVES ? "moved" : "DIFFERS";
 	if (kind == CMP_MOVES)
 		ty->moved++;
@@ -1211,13 +1234,15 @@ proc_read(struct sym_tasks *l, unsigned flags)
 /*
  * Read /proc, walk kernel memory, read /proc again; every task of the
  * walk must agree with /proc before or after it, except CPU times
- * (within a second) and what moves whenever a task runs (state, wchan,
- * processor), which are reported as moved.
+ * (within a second) and what moves whenever a task runs (state,
+ * processor; wchan when the task ran or changed state), which are
+ * reported as moved.
  */
 static int
 compare(sym_t *h)
 {
-	const unsigned flags = SYM_TASKS_THREADS | SYM_TASKS_CMDLINE;
+	const unsigned flags = SYM_TASKS_THREADS | SYM_TASKS_CMDLINE |
+	    SYM_TASKS_WCHAN;
 	struct sym_tasks before, kern, after;
 	struct sym_psinfo info;
 	struct tally ty = { 0 };
@@ -1241,7 +1266,7 @@ compare(sym_t *h)
 		    info.uptime * (double)info.hz, &ty);
 	compare_missing(&kern, &before, &after, &ty);
 	printf("%zu tasks in %s: %zu fields moved within tolerance, %zu "
-	    "differ; wchan not compared (not read from kernel memory)\n",
+	    "differ\n",
 	    ty.tasks, sym_memfile(h), ty.moved, ty.differ);
 	sym_tasks_free(&before);
 	sym_tasks_free(&kern);
@@ -1274,6 +1299,8 @@ task_flags(const struct args *a, const struct ps_format *f,
 		flags |= SYM_TASKS_THREADS;
 	if (psfmt_needs_cmdline(f, s, a->unix_f))
 		flags |= SYM_TASKS_CMDLINE;
+	if (psfmt_needs_wchan(f, s))
+		flags |= SYM_TASKS_WCHAN;
 	return flags;
 }
 

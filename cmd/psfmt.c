@@ -1611,6 +1611,20 @@ psfmt_needs_cmdline(const struct ps_format *f, const struct ps_sort *s,
 	return 0;
 }
 
+int
+psfmt_needs_wchan(const struct ps_format *f, const struct ps_sort *s)
+{
+	int i;
+
+	for (i = 0; i < f->n; i++)
+		if (f->col[i].spec->sr == IT_WCHAN)
+			return 1;
+	for (i = 0; s != NULL && i < s->n; i++)
+		if (s->key[i].spec->sr == IT_WCHAN)
+			return 1;
+	return 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* Sorting: each key's value computed once, then one stable sort.      */
 

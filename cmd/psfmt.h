@@ -61,6 +61,8 @@ int psfmt_sort_list(struct ps_sort *s, const char *list, char *err,
 /* 1 if the format or the sort keys need the argument lists. */
 int psfmt_needs_cmdline(const struct ps_format *f, const struct ps_sort *s,
     int unix_f);
+/* 1 if they show or sort by WCHAN (an unwind of each sleeping stack). */
+int psfmt_needs_wchan(const struct ps_format *f, const struct ps_sort *s);
 
 struct ps_ctx;
 

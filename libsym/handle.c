@@ -70,6 +70,7 @@ sym_close(sym_t *h)
 	_symtab_free(h->cachesyms);
 	_sym_types_free(h);
 	_cap_free(h->cap);
+	_orc_free(h);
 	free(h->memfile);
 	free(h->nlopt);
 	free(h->nlpath);

@@ -980,6 +980,19 @@ group_facts(struct kt_ctx *c, const unsigned char *lb, struct kt_group *g)
 	return 0;
 }
 
+/* /proc/PID/wchan: the symbol get_wchan() names; "" for its "0". */
+static void
+task_wchan(struct kt_ctx *c, uint64_t task, struct sym_task *t)
+{
+	uint64_t ip;
+
+	if (_orc_wchan(c->h, task, &ip) == -1 || (ip != 0 &&
+	    _orc_name(c->h, ip, t->wchan, sizeof(t->wchan)) == -1))
+		_sym_explain(c->h, "pid %d: wchan unknown: %s", t->tid,
+		    c->h->errbuf);
+	c->h->errbuf[0] = '\0';
+}
+
 /* The fields of one task itself (not its group's). */
 static int
 task_fields(struct kt_ctx *c, const unsigned char *tb, uint64_t task,
@@ -1004,6 +1017,8 @@ task_fields(struct kt_ctx *c, const unsigned char *tb, uint64_t task,
 	/* nsec_to_clock_t(start_boottime) */
 	t->start_time = get_u(tb, &L->start) / (NSEC_PER_SEC / USER_HZ);
 	task_name(c, tb, task, t->flags, t->comm);
+	if (c->flags & SYM_TASKS_WCHAN)
+		task_wchan(c, task, t);
 
 	t->pgrp = g->pgrp;
 	t->session = g->session;
@@ -1403,6 +1418,12 @@ _kt_tasks(sym_t *h, unsigned flags, struct sym_tasks *out)
 	}
 	if ((flags & SYM_TASKS_CMDLINE) && _pt_init(h) == -1)
 		goto done;
+	/* Without the ORC tables every wchan is unknown, shown as "-". */
+	if ((flags & SYM_TASKS_WCHAN) && _orc_ready(h) == -1) {
+		_sym_explain(h, "wchan not read: %s", h->errbuf);
+		h->errbuf[0] = '\0';
+		c.flags &= ~SYM_TASKS_WCHAN;
+	}
 	note_vtime(h);
 	_sym_explain(h, "reading %llu bytes of each task_struct, following "
 	    "tasks.next (+%llu) from init_task%s",

@@ -174,6 +174,7 @@ struct sym_psinfo {
 
 #define SYM_TASKS_THREADS	0x1	/* every thread, not only leaders */
 #define SYM_TASKS_CMDLINE	0x2	/* read the argument lists */
+#define SYM_TASKS_WCHAN		0x4	/* unwind sleeping tasks' stacks */
 
 /* The task list from kernel memory, or /proc when that is the source. */
 int sym_tasks(sym_t *h, unsigned flags, struct sym_tasks *out);

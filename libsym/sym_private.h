@@ -225,6 +225,16 @@ unsigned _kt_tty_nr(int major, int minor_start, int index);
 void _kt_cputime_adjust(uint64_t ut, uint64_t st, uint64_t rtime,
     uint64_t prev_ut, uint64_t prev_st, uint64_t *out_ut, uint64_t *out_st);
 
+/* ---- x86-64 ORC unwinding: what /proc/PID/wchan shows (orc.c) ---- */
+struct sym_orc;
+/* The tables, symbols and layouts found (once per handle), or -1. */
+int _orc_ready(sym_t *h);
+/* get_wchan() of the task_struct at task: 0 when /proc prints "0". */
+int _orc_wchan(sym_t *h, uint64_t task, uint64_t *wchan);
+/* The symbol /proc/PID/wchan prints for it, from the whole namelist. */
+int _orc_name(sym_t *h, uint64_t addr, char *buf, size_t len);
+void _orc_free(sym_t *h);
+
 /* ---- x86-64 page tables (pgtable.c) ---- */
 /* What a walk needs, read once per handle by _pt_init. */
 struct sym_pt {
@@ -296,6 +306,7 @@ struct sym_handle {
 	char *vmci_own;			/* VMCOREINFO found by a scan */
 	int pt_busy;			/* inside _pt_init: no page walks */
 	int use_mmap;			/* --mmap */
+	struct sym_orc *orc;		/* ORC tables found (orc.c) */
 	char *findings;			/* "key: value (how)" lines */
 	size_t findings_len;
 };

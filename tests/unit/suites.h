@@ -15,5 +15,6 @@ Suite *suite_kaslr(void);
 Suite *suite_ktasks(void);
 Suite *suite_phys(void);
 Suite *suite_kallsyms(void);
+Suite *suite_orc(void);
 
 #endif

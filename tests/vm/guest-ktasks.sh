@@ -2,10 +2,11 @@
 # The task list from kernel memory against /proc, inside the QEMU guest
 # (run as /guest.sh by ktasks-run.sh).  A zoo of processes of known
 # shapes; then /proc read (ktaskdump --proc), kernel memory read
-# (ktaskdump, sym_tasks over /proc/kcore), /proc read again; every field
-# of every task compared.  A field is "exact" when kernel memory equals
-# one of the two /proc reads, "within tolerance" when it lies between
-# them (times and memory move while we read), else wrong.
+# (ktaskdump, sym_tasks over /proc/kcore, with the ORC unwind for the
+# wchan), /proc read again; every field of every task compared.  A field
+# is "exact" when kernel memory equals one of the two /proc reads,
+# "within tolerance" when it lies between them (times and memory move
+# while we read), else wrong.
 set -u
 . /lib-guest.sh
 
@@ -34,6 +35,8 @@ kill -STOP "$P_STOP"
 sh -c 'sleep 0 & exec sleep 1002' & P_ZPARENT=$!
 sleep 1003 & P_NICE=$!
 renice -n 7 -p "$P_NICE" > /dev/null
+# a reader of an empty pipe ($! is the pipeline's last command)
+sleep 1004 | cat > /dev/null & P_PIPE=$!
 zoo threads threads 3
 # argv of about 19 kB: four pages
 zoo longargs pause $(seq 1 4000)
@@ -46,10 +49,10 @@ zoo trace trace
 zoo tty tty
 sleep 2
 P_ZOMBIE=$(awk -v pp="$P_ZPARENT" '$4 == pp {print $1}' /proc/[0-9]*/stat 2>/dev/null | head -n1)
-diag "zoo: sleep $P_SLEEP busy $P_BUSY stopped $P_STOP zombie ${P_ZOMBIE:-?} (parent $P_ZPARENT) nice $P_NICE threads $(zpid threads) longargs $(zpid longargs) proctitle $(zpid proctitle) mlock $(zpid mlock) rt $(zpid rt) uids $(zpid uids) vfork $(zpid vfork) traced $(zpid trace) tty $(zpid tty)"
+diag "zoo: sleep $P_SLEEP busy $P_BUSY stopped $P_STOP zombie ${P_ZOMBIE:-?} (parent $P_ZPARENT) nice $P_NICE pipe $P_PIPE threads $(zpid threads) longargs $(zpid longargs) proctitle $(zpid proctitle) mlock $(zpid mlock) rt $(zpid rt) uids $(zpid uids) vfork $(zpid vfork) traced $(zpid trace) tty $(zpid tty)"
 
 # --- one comparison ---------------------------------------------------------
-FIELDS="tid pid state ppid pgrp session tty_nr tpgid flags priority nice nlwp utime stime start_time vsize rss processor rt_priority policy vmlck uid uid_e uid_s uid_fs gid gid_e gid_s gid_fs cmdlen cmdcrc comm"
+FIELDS="tid pid state ppid pgrp session tty_nr tpgid flags priority nice nlwp utime stime start_time vsize rss processor rt_priority policy vmlck uid uid_e uid_s uid_fs gid gid_e gid_s gid_fs cmdlen cmdcrc wchan csw comm"
 
 # compare NAME A K B: per field, over the tasks in both /proc reads.
 compare() {
@@ -57,7 +60,7 @@ compare() {
     awk -v fields="$FIELDS" -v name="$_name" -v self="$$" '
     function num(x) { return x ~ /^-?[0-9]+$/ }
     function kw(x) { sub(/[-+].*/, "", x); return x }
-    BEGIN { nf = split(fields, F, " ") }
+    BEGIN { nf = split(fields, F, " "); for (f = 1; f <= nf; f++) if (F[f] == "csw") csw = f }
     FNR == 1 { file++ }
     $1 == "psinfo" { P[file] = $0; next }
     { key = $1; L[file, key] = $0; if (file == 1) order[++n] = key }
@@ -75,6 +78,7 @@ compare() {
             both++
             split(L[1, key], a, " "); split(L[2, key], k, " "); split(L[3, key], b, " ")
             for (f = 1; f <= nf; f++) {
+                if (F[f] == "csw") continue        # only /proc has it: for wchan
                 if (k[f] == a[f] || k[f] == b[f]) { ex[f]++; continue }
                 # a task that runs between the reads may wake on another
                 # CPU: runnable tasks, kernel threads (PF_KTHREAD), which
@@ -84,6 +88,14 @@ compare() {
                 # a workqueue worker name carries the last workqueue it
                 # ran (wq_worker_comm): the same worker, another work item
                 if (F[f] == "comm" && int(a[9] / 32) % 2 == 1 && kw(k[f]) == kw(a[f])) { tol[f]++; continue }
+                # where a task sleeps moves only if it ran: runnable in
+                # a read, a state that changed, or a context switch
+                # between the two /proc reads (kernel threads in I wake
+                # and sleep elsewhere without a visible state change)
+                if (F[f] == "wchan" && (k[3] == "R" || a[3] == "R" || b[3] == "R" || k[3] != a[3] || k[3] != b[3] || a[csw] != b[csw])) { tol[f]++; continue }
+                # and its state too: R in both /proc reads, I in ours,
+                # is a task that switched out and back in between them
+                if (F[f] == "state" && a[csw] != b[csw]) { tol[f]++; continue }
                 lo = a[f] + 0; hi = b[f] + 0
                 if (lo > hi) { t = lo; lo = hi; hi = t }
                 slack = (F[f] == "utime" || F[f] == "stime") ? 1 : 0
@@ -96,7 +108,8 @@ compare() {
         }
         print "TASKS " both " compared, " missing + 0 " missing:" miss
         for (f = 1; f <= nf; f++)
-            printf "FIELD %s %d %d %d%s\n", F[f], ex[f], tol[f], bad[f], why[f]
+            if (F[f] != "csw")
+                printf "FIELD %s %d %d %d%s\n", F[f], ex[f], tol[f], bad[f], why[f]
     }' "/tmp/$_name.A" "/tmp/$_name.K" "/tmp/$_name.B" > "/tmp/$_name.cmp"
     while read -r _kind _rest; do
         case $_kind in
@@ -131,8 +144,12 @@ snapshot() {
     compare "$_name"
 }
 
-snapshot procs -c
-snapshot threads -T -c
+snapshot procs -c -w
+snapshot threads -T -c -w
+# what the unwind costs: the walk without and with the wchan, twice
+for _r in 1 2; do
+    diag "cost: $(ktaskdump -t -T -c 2>&1 > /dev/null | sed 's/.*: //'); with wchan $(ktaskdump -t -T -c -w 2>&1 > /dev/null | sed 's/.*: //')"
+done
 
 # --- the zoo really had its shapes (from the kernel-memory read) ------------
 kline() { awk -v t="$1" '$1 == t' /tmp/threads.K; }
@@ -165,6 +182,32 @@ else not_ok shape-idle-kthreads "no task in state I"; fi
 if awk '$NF ~ /^kworker\/.*[+-]/' /tmp/threads.K | grep -q .; then ok shape-wq-worker-desc
 else diag "no kworker with a +/-desc name in this run"; fi
 diag "proctitle: $(kline "$(zpid proctitle)")"
+
+# --- wchan: known sleepers, named by the unwind as /proc names them ---------
+# wchan_is NAME TID PATTERN: kernel memory's wchan (field 32) matches the
+# pattern and equals /proc's, before or after.
+wchan_is() {
+    _k=$(kfield "$2" 32)
+    _a=$(awk -v t="$2" '$1 == t { print $32 }' /tmp/threads.A)
+    _b=$(awk -v t="$2" '$1 == t { print $32 }' /tmp/threads.B)
+    # shellcheck disable=SC2254
+    case $_k in
+        $3) if [ "$_k" = "$_a" ] || [ "$_k" = "$_b" ]; then ok "wchan-$1 ($_k)"
+            else not_ok "wchan-$1" "tid $2: kmem '$_k', /proc '$_a' then '$_b'"; fi ;;
+        *) not_ok "wchan-$1" "tid $2: kmem '$_k' is not $3 (/proc '$_a' then '$_b')" ;;
+    esac
+}
+wchan_is nanosleep "$P_SLEEP" '*nanosleep*'
+wchan_is stopped "$P_STOP" do_signal_stop
+wchan_is pipe-read "$P_PIPE" pipe_read
+wchan_is pause "$(zpid longargs)" '*sys_pause'
+# (wait_for_vfork_done is inlined into kernel_clone in 6.1's build)
+wchan_is vfork-parent "$(zpid vfork)" kernel_clone
+wchan_is zombie-no-stack "${P_ZOMBIE:-0}" -
+wchan_is running "$P_BUSY" -
+wchan_is shell-wait "$$" do_wait
+if [ "$(awk '$3 == "I" && $32 != "-"' /tmp/threads.K | wc -l)" -gt 0 ]; then ok wchan-idle-kthreads-named
+else not_ok wchan-idle-kthreads-named "no idle kernel thread has a wchan"; fi
 diag "threads: $(awk -v p="$(zpid threads)" '$2 == p' /tmp/threads.K | tr '\n' '|')"
 
 # --- the page-table walker --------------------------------------------------
@@ -205,10 +248,10 @@ if [ "$fails" -eq 0 ]; then ok "churn-20-walks ($retries retries)"; else not_ok 
 
 # --- kps on the zoo against procps ps ----------------------------------------
 # Every shape but the spinning one (its CPU time moves between the two
-# listings), in each format; -l without WCHAN, which kernel memory does
-# not give yet.  KMEMSTAT_CACHE keeps the symbols and types between runs.
+# listings), in each format, -l with its WCHAN (the ORC unwind).
+# KMEMSTAT_CACHE keeps the symbols and types between runs.
 export KMEMSTAT_CACHE=/tmp/kcache
-zp="$P_SLEEP,$P_STOP,$P_ZPARENT,$P_NICE"
+zp="$P_SLEEP,$P_STOP,$P_ZPARENT,$P_NICE,$P_PIPE"
 [ -n "${P_ZOMBIE:-}" ] && zp="$zp,$P_ZOMBIE"
 # (threads spins in all but its leader: its times move, so it is listed
 # only in the thread formats, whose leader line is the process total)
@@ -228,7 +271,9 @@ kps_vs_ps() {
 kps_vs_ps zoo-kps-default 0 -p "$zp"
 kps_vs_ps zoo-kps-f 0 -f -p "$zp"
 kps_vs_ps zoo-kps-F 0 -F -p "$zp"
-kps_vs_ps zoo-kps-l-but-wchan 11 -l -p "$zp"
+kps_vs_ps zoo-kps-l 0 -l -p "$zp"
+kps_vs_ps zoo-kps-o-wchan 0 -o pid,stat,wchan:30,comm -p "$zp"
+kps_vs_ps zoo-kps-L-wchan 0 -L -o pid,lwp,wchan,comm -p "$(zpid vfork),$(zpid trace)"
 kps_vs_ps zoo-kps-j 0 -j -p "$zp"
 kps_vs_ps zoo-kps-u 0 u -p "$zp"
 kps_vs_ps zoo-kps-L 0 -L -f -p "$zp"
@@ -239,7 +284,7 @@ kps_vs_ps zoo-kps-o 0 -o pid,ppid,uid,euid,user,ruser,stat,state,ni,pri,rtprio,c
 
 # --- clean up the zoo ---------------------------------------------------------
 kill -CONT "$P_STOP" 2>/dev/null
-for p in $P_SLEEP $P_BUSY $P_STOP $P_ZPARENT $P_NICE; do kill -9 "$p" 2>/dev/null; done
+for p in $P_SLEEP $P_BUSY $P_STOP $P_ZPARENT $P_NICE $P_PIPE; do kill -9 "$p" 2>/dev/null; done
 for z in threads longargs proctitle mlock rt uids vfork trace tty; do
     p=$(zpid $z); [ -n "$p" ] && kill -9 "$p" 2>/dev/null
 done

@@ -188,15 +188,8 @@ check_ps p-T -T -p "$pids"
 check_ps p-L -L -f -p "$pids"
 check_ps p-sort --sort=-pid -o pid,comm -p "$pids"
 check_ps C-sleep -C sleep -o pid,ni,stat,args
-# -l shows WCHAN, which kernel memory does not give yet (x86-64 needs an
-# ORC unwind): compare -l without that column.
-check_ps_l() {
-    /bin/ps -l -p "$pids" | awk '{ $11 = ""; print }' > /tmp/psl.want
-    kps --source=kcore -l -p "$pids" 2>/tmp/kt.err | awk '{ $11 = ""; print }' > /tmp/psl.got
-    if cmp -s /tmp/psl.want /tmp/psl.got; then ok kps-p-l-but-wchan
-    else not_ok kps-p-l-but-wchan "$(diff /tmp/psl.want /tmp/psl.got | head -n 4 | tr '\n' ' ')"; fi
-}
-check_ps_l
+# -l shows WCHAN: the ORC unwind of each sleeping task's stack.
+check_ps p-l -l -p "$pids"
 # The whole system on columns that hold still; the two listers' own lines
 # and kernel workers renamed by their current work are left out.
 check_ps_all() {

@@ -4,17 +4,20 @@
  * (--proc, parsed here with nothing of libsym), in the same format, so
  * that guest-ktasks.sh can compare the two field by field.
  *
- *   ktaskdump [-T] [-c] [-e] [-s SOURCE] [-M core -N map -B btf] [-t]
+ *   ktaskdump [-T] [-c] [-w] [-e] [-s SOURCE] [-M core -N map -B btf] [-t]
  *   ktaskdump --proc [-T] [-c]
  *   ktaskdump --pt
  *
  * -T one line per thread; -c include the command line (length and POSIX
- * cksum CRC of /proc/PID/cmdline's bytes); -e --explain to stderr;
+ * cksum CRC of /proc/PID/cmdline's bytes); -w unwind for the wchan
+ * (/proc's is always read); -e --explain to stderr;
  * -t print the time the task read took to stderr.
  *
  * Line: tid pid state ppid pgrp session tty_nr tpgid flags priority nice
  * nlwp utime stime start_time vsize rss processor rt_priority policy
- * vmlck_kb uid*4 gid*4 cmdlen cmdcrc comm (spaces in comm as '_'), and a
+ * vmlck_kb uid*4 gid*4 cmdlen cmdcrc wchan ("-" for none) csw (context
+ * switches, voluntary and not, from /proc's status; "-" from kernel
+ * memory) comm (spaces in comm as '_'), and a
  * first line "psinfo uptime boot_time memtotal_kb page_size hz".
  *
  * --pt checks libsym's page-table walker (so this links libsymcore.a,
@@ -68,7 +71,7 @@ posix_cksum(const unsigned char *p, size_t n)
 }
 
 static void
-print_task(const struct sym_task *t, int with_cmdline)
+print_task(const struct sym_task *t, int with_cmdline, long long csw)
 {
 	char comm[sizeof(t->comm)];
 	size_t i;
@@ -89,6 +92,11 @@ print_task(const struct sym_task *t, int with_cmdline)
 		    unsigned char *)t->cmdline, t->cmdline_len));
 	else
 		printf("- - ");
+	printf("%s ", t->wchan[0] ? t->wchan : "-");
+	if (csw >= 0)
+		printf("%lld ", csw);
+	else
+		printf("- ");
 	printf("%s\n", comm[0] ? comm : "-");
 }
 
@@ -122,7 +130,8 @@ slurp(const char *path, size_t *len)
 }
 
 static int
-proc_one(const char *dir, int pid, int with_cmdline, struct sym_task *t)
+proc_one(const char *dir, int pid, int with_cmdline, struct sym_task *t,
+    long long *csw)
 {
 	char path[512], *s, *p, *q;
 	size_t len;
@@ -182,8 +191,20 @@ proc_one(const char *dir, int pid, int with_cmdline, struct sym_task *t)
 		    &t->gid[3]);
 	if ((p = strstr(s, "\nVmLck:")) != NULL)
 		t->vm_lock_kb = strtoull(p + 7, NULL, 10);
+	*csw = 0;
+	if ((p = strstr(s, "\nvoluntary_ctxt_switches:")) != NULL)
+		*csw += strtoll(p + 25, NULL, 10);
+	if ((p = strstr(s, "\nnonvoluntary_ctxt_switches:")) != NULL)
+		*csw += strtoll(p + 28, NULL, 10);
 	free(s);
 	(void)pid;
+	/* "0" when get_wchan() found none: shown as "-" */
+	snprintf(path, sizeof(path), "%s/wchan", dir);
+	if ((s = slurp(path, &len)) != NULL) {
+		if (strcmp(s, "0") != 0)
+			snprintf(t->wchan, sizeof(t->wchan), "%s", s);
+		free(s);
+	}
 	if (with_cmdline) {
 		snprintf(path, sizeof(path), "%s/cmdline", dir);
 		if ((s = slurp(path, &len)) != NULL) {
@@ -247,6 +268,7 @@ dump_proc(int threads, int with_cmdline)
 {
 	char dir[256], tdir[256];
 	struct sym_task t;
+	long long csw;
 	int *pids, *tids;
 	size_t np, nt, i, j;
 	double up = 0;
@@ -275,8 +297,9 @@ dump_proc(int threads, int with_cmdline)
 	for (i = 0; i < np; i++) {
 		snprintf(dir, sizeof(dir), "/proc/%d", pids[i]);
 		if (!threads) {
-			if (proc_one(dir, pids[i], with_cmdline, &t) == 0)
-				print_task(&t, with_cmdline);
+			if (proc_one(dir, pids[i], with_cmdline, &t, &csw) ==
+			    0)
+				print_task(&t, with_cmdline, csw);
 			free(t.cmdline);
 			continue;
 		}
@@ -291,8 +314,9 @@ dump_proc(int threads, int with_cmdline)
 			else
 				snprintf(tdir, sizeof(tdir), "/proc/%d/task/%d",
 				    pids[i], tids[j]);
-			if (proc_one(tdir, tids[j], with_cmdline, &t) == 0)
-				print_task(&t, with_cmdline);
+			if (proc_one(tdir, tids[j], with_cmdline, &t, &csw) ==
+			    0)
+				print_task(&t, with_cmdline, csw);
 			free(t.cmdline);
 		}
 		free(tids);
@@ -460,7 +484,7 @@ dump_pt(void)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: ktaskdump [--proc] [-T] [-c] [-e] [-t] "
+	fprintf(stderr, "usage: ktaskdump [--proc] [-T] [-c] [-w] [-e] [-t] "
 	    "[-s source] [-M core] [-N namelist] [-B btf]\n");
 	exit(2);
 }
@@ -490,6 +514,8 @@ main(int argc, char **argv)
 			flags |= SYM_TASKS_THREADS;
 		else if (strcmp(a, "-c") == 0)
 			cmd = 1;
+		else if (strcmp(a, "-w") == 0)
+			flags |= SYM_TASKS_WCHAN;
 		else if (strcmp(a, "-e") == 0)
 			o.explain = stderr;
 		else if (strcmp(a, "-t") == 0)
@@ -537,7 +563,7 @@ main(int argc, char **argv)
 	printf("psinfo %.2f %llu %llu %ld %ld\n", ps.uptime, ps.boot_time,
 	    ps.memtotal_kb, ps.page_size, ps.hz);
 	for (i = 0; (size_t)i < ts.n; i++)
-		print_task(&ts.task[i], cmd);
+		print_task(&ts.task[i], cmd, -1);
 	if (timing)
 		fprintf(stderr, "ktaskdump: %zu tasks in %.3f ms\n", ts.n,
 		    (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
