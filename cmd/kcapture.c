@@ -173,8 +173,8 @@ from_dump(struct common *co)
 
 	if (sym_uptime(h, &up) == -1 || sym_loadavg(h, &la) == -1)
 		errx(1, "%s", sym_geterr(h));
-	if (with_tasks && (sym_tasks(h, SYM_TASKS_THREADS | SYM_TASKS_CMDLINE,
-	    &ts) == -1 || sym_psinfo(h, &ps) == -1))
+	if (with_tasks && (sym_tasks(h, SYM_TASKS_THREADS | SYM_TASKS_CMDLINE |
+	    SYM_TASKS_WCHAN, &ts) == -1 || sym_psinfo(h, &ps) == -1))
 		errx(1, "%s", sym_geterr(h));
 	sym_tasks_free(&ts);
 	if (with_tasks)

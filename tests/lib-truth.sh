@@ -127,6 +127,12 @@ stable_pids() {
         END { for (p in s) print p }' - "$2" | sort -n | tr '\n' ' '
 }
 
+# recorder_pid PS_EF_RAW: the shell that took the records, the parent of
+# the ps -ef line in the unfiltered output (PID $2, PPID $3, CMD from $8).
+recorder_pid() {
+    awk '$8 ~ /(^|\/)ps$/ && $9 == "-ef" { print $3; exit }' "$1"
+}
+
 # ps_between OURS BEFORE AFTER: procps ps's process table, taken over
 # several seconds, against ours of one moment. The same header, and:
 # (a) every PID in both before and after is in ours, every PID of ours in
@@ -139,10 +145,13 @@ stable_pids() {
 # %CPU (they move while a task runs between the ps runs), a kworker's
 # "-workqueue" name suffix (the work it last did), and, if the task is R
 # in one of the two rows, its state letter and WCHAN (a task caught
-# running: rcu_preempt in TCG). WCHAN is compared otherwise.
+# running: rcu_preempt in TCG). WCHAN is compared otherwise, but for the
+# shell that took the records ($recorder, if set): it sleeps waiting for
+# each ps in the records (sigsuspend) and reading its serial line in the
+# dump (wait_woken), by construction.
 ps_between() {
-    echo "allowing TIME, C, %CPU, a kworker's -workqueue suffix, an R task's state and WCHAN to differ but on the stable pids ($stable), whose C, %CPU lie between them" &&
-    awk -v stable=" $stable " "$awk_cols"'
+    echo "allowing TIME, C, %CPU, a kworker's -workqueue suffix, an R task's state and WCHAN, and the recording shell's (${recorder:-none}) WCHAN, to differ but on the stable pids ($stable), whose C, %CPU lie between them" &&
+    awk -v stable=" $stable " -v recorder="${recorder:-}" "$awk_cols"'
     FNR == 1 && f == 1 {
         h = $0; n = NF
         for (k = 1; k < NF; k++) {
@@ -193,6 +202,7 @@ ps_between() {
     function near(p, r,   t, u) {
         fields(l[3, p], n, t); fields(l[r, p], n, u)
         if (loose(t, mask) == loose(u, mask)) return 1
+        if (p == recorder && loose(t, run) == loose(u, run)) return 1
         if (!sc || val(t[sc]) !~ /^R/ && val(u[sc]) !~ /^R/) return 0
         sub(/[A-Z]/, "?", t[sc]); sub(/[A-Z]/, "?", u[sc])
         return loose(t, run) == loose(u, run)

@@ -157,6 +157,7 @@ check_dump() {
 for dump in elf-novmci.dump elf-vmci.dump kdump-zlib.dump raw.img; do
     s=${dump%.*}
     stable=$(stable_pids "$T/guest-info" "$T/$s/before/ps-ef.out")
+    recorder=$(recorder_pid "$T/$s/before/ps-ef.out.raw")
     ACCEPT=clock_between
     check_dump "kuptime-$s" "$dump" uptime.out kuptime --utmp "$T/utmp"
     check_dump "kw-$s" "$dump" w.out kw --utmp "$T/utmp"
@@ -175,6 +176,7 @@ for dump in elf-novmci.dump elf-vmci.dump kdump-zlib.dump raw.img; do
 done
 # The raw image again through mmap(2) windows instead of pread(2).
 stable=$(stable_pids "$T/guest-info" "$T/raw/before/ps-ef.out")
+recorder=$(recorder_pid "$T/raw/before/ps-ef.out.raw")
 ACCEPT=ps_between
 check_dump kps-ef-raw-mmap raw.img ps-ef.out kps --mmap -ef
 ACCEPT=
@@ -191,6 +193,7 @@ check_live kuptime-live uptime uptime.out
 ACCEPT=loadavg_reader
 check_live kloadavg-live loadavg loadavg
 stable=$(stable_pids "$T/guest-info" "$T/live/before/ps-ef.out")
+recorder=$(recorder_pid "$T/live/before/ps-ef.out.raw")
 ACCEPT=ps_between
 check_live kps-e-live ps-e ps-e.out
 ACCEPT=
