@@ -139,7 +139,9 @@ echo "KMEMSTAT-SYNC-DONE" >&7
 
 # /dev/mem is there, but STRICT_DEVMEM refuses RAM: the tool must say so.
 if command -v kuptime >/dev/null; then
-    check_fails kuptime-mem-refused STRICT_DEVMEM kuptime --source=mem
+    check_fails kuptime-mem-refused 'by pread.*STRICT_DEVMEM' kuptime --source=mem
+    check_fails kuptime-mem-mmap-refused 'by mmap.*STRICT_DEVMEM' \
+        kuptime --source=mem --mmap
 fi
 check export-truth export_dir "$T" truth
 result
