@@ -154,8 +154,18 @@ image_facts(sym_t *h)
 	_sym_explain(h, "physical: kernel image at __START_KERNEL_map 0x%llx "
 	    "+ %llu MiB, phys_base %lld (VMCOREINFO NUMBER(phys_base))",
 	    (ull)SYM_START_KERNEL_MAP, (ull)(size >> 20), (long long)base);
-	_sym_finding(h, "phys_base", "0x%llx (VMCOREINFO NUMBER(phys_base))",
-	    (ull)base);
+	/* Where the kernel sits in physical memory: SYMBOL(_stext) is a
+	 * runtime address (VMCOREINFO is written by the running kernel). */
+	if (_vmci_u64(h->vmcoreinfo, h->vmcoreinfo_len, "SYMBOL(_stext)", 16,
+	    &off) == 0 && off >= SYM_START_KERNEL_MAP)
+		_sym_finding(h, "phys_base", "%s0x%llx (VMCOREINFO NUMBER("
+		    "phys_base)): _stext at physical 0x%llx", base < 0 ? "-" :
+		    "", (ull)(base < 0 ? -base : base),
+		    (ull)(off - SYM_START_KERNEL_MAP + (uint64_t)base));
+	else
+		_sym_finding(h, "phys_base", "%s0x%llx (VMCOREINFO NUMBER("
+		    "phys_base))", base < 0 ? "-" : "",
+		    (ull)(base < 0 ? -base : base));
 	return 0;
 }
 
