@@ -14,6 +14,11 @@
  * (arch/x86/kernel/process.c) do: only for a task that is neither
  * TASK_RUNNING nor TASK_WAKING nor on a runqueue; the first return
  * address outside the scheduler (__sched_text, __lock_text) is it.
+ * That is 5.16 and later: bc9bbb81730e ("x86: Fix get_wchan() to
+ * support the ORC unwinder") and 42a20f86dc19 ("sched: Add wrapper for
+ * get_wchan() to keep task blocked"); 6.1's __get_wchan() loops over
+ * unwind_next_frame() as below.  Older kernels walked frame pointers
+ * and may name another function on an ORC kernel.
  *
  * Everything read is hostile: the frames are bounded (ORC_MAX_FRAMES),
  * every stack read must lie in the task's stack (task->stack ..
@@ -780,6 +785,10 @@ task_start(struct orc_walk *w)
 		    (unsigned long long)w->hi);
 		return -1;
 	}
+	/* unwind_start() for a task not running: sp past the frame, since
+	 * f2ac57a4c49d ("x86/unwind/orc: Fix inactive tasks with stack
+	 * pointer in %sp on GCC 10 compiled kernels", 5.10); thread.sp
+	 * itself before, which loses frames when __schedule has no bp */
 	w->sp = frame + o->frame_size;
 	w->signal = o->ret_from_fork != 0 && w->ip == o->ret_from_fork;
 	return 0;
