@@ -733,16 +733,6 @@ _orc_name(sym_t *h, uint64_t addr, char *buf, size_t len)
 	return 0;
 }
 
-/* A member of the task_struct prefix read in one piece. */
-static uint64_t
-head_get(const unsigned char *head, const struct sym_member *m)
-{
-	uint64_t v = 0;
-
-	memcpy(&v, head + m->offset, m->size < 8 ? m->size : 8);
-	return v;
-}
-
 /* The task fields get_wchan() and unwind_start() read; 1: don't unwind. */
 static int
 task_start(struct orc_walk *w)
@@ -755,10 +745,10 @@ task_start(struct orc_walk *w)
 	/* __state, on_rq and stack, near the start: one read */
 	if (sym_read(w->h, w->task, head, o->head_len) == -1)
 		return -1;
-	state = head_get(head, &o->t_state);
-	w->lo = head_get(head, &o->t_stack);
+	state = _sym_field(head, &o->t_state);
+	w->lo = _sym_field(head, &o->t_stack);
 	if (state == TASK_RUNNING || state == TASK_WAKING ||
-	    head_get(head, &o->t_on_rq) != 0 || w->lo == 0)
+	    _sym_field(head, &o->t_on_rq) != 0 || w->lo == 0)
 		return 1;
 	/* stack_refcount and thread.sp sit far down the struct */
 	if ((o->have_ref && sym_read(w->h, w->task + o->t_ref.offset, &ref,
