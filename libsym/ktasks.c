@@ -163,10 +163,7 @@ map_put(struct kt_map *m, uint64_t key, int32_t val)
 static uint64_t
 get_u(const unsigned char *buf, const struct sym_member *m)
 {
-	uint64_t v = 0;
-
-	memcpy(&v, buf + m->offset, m->size < 8 ? m->size : 8);
-	return v;
+	return _sym_field(buf, m);
 }
 
 static int64_t

@@ -14,6 +14,11 @@
  * (arch/x86/kernel/process.c) do: only for a task that is neither
  * TASK_RUNNING nor TASK_WAKING nor on a runqueue; the first return
  * address outside the scheduler (__sched_text, __lock_text) is it.
+ * That is 5.16 and later: bc9bbb81730e ("x86: Fix get_wchan() to
+ * support the ORC unwinder") and 42a20f86dc19 ("sched: Add wrapper for
+ * get_wchan() to keep task blocked"); 6.1's __get_wchan() loops over
+ * unwind_next_frame() as below.  Older kernels walked frame pointers
+ * and may name another function on an ORC kernel.
  *
  * Everything read is hostile: the frames are bounded (ORC_MAX_FRAMES),
  * every stack read must lie in the task's stack (task->stack ..
@@ -728,16 +733,6 @@ _orc_name(sym_t *h, uint64_t addr, char *buf, size_t len)
 	return 0;
 }
 
-/* A member of the task_struct prefix read in one piece. */
-static uint64_t
-head_get(const unsigned char *head, const struct sym_member *m)
-{
-	uint64_t v = 0;
-
-	memcpy(&v, head + m->offset, m->size < 8 ? m->size : 8);
-	return v;
-}
-
 /* The task fields get_wchan() and unwind_start() read; 1: don't unwind. */
 static int
 task_start(struct orc_walk *w)
@@ -750,10 +745,10 @@ task_start(struct orc_walk *w)
 	/* __state, on_rq and stack, near the start: one read */
 	if (sym_read(w->h, w->task, head, o->head_len) == -1)
 		return -1;
-	state = head_get(head, &o->t_state);
-	w->lo = head_get(head, &o->t_stack);
+	state = _sym_field(head, &o->t_state);
+	w->lo = _sym_field(head, &o->t_stack);
 	if (state == TASK_RUNNING || state == TASK_WAKING ||
-	    head_get(head, &o->t_on_rq) != 0 || w->lo == 0)
+	    _sym_field(head, &o->t_on_rq) != 0 || w->lo == 0)
 		return 1;
 	/* stack_refcount and thread.sp sit far down the struct */
 	if ((o->have_ref && sym_read(w->h, w->task + o->t_ref.offset, &ref,
@@ -780,6 +775,10 @@ task_start(struct orc_walk *w)
 		    (unsigned long long)w->hi);
 		return -1;
 	}
+	/* unwind_start() for a task not running: sp past the frame, since
+	 * f2ac57a4c49d ("x86/unwind/orc: Fix inactive tasks with stack
+	 * pointer in %sp on GCC 10 compiled kernels", 5.10); thread.sp
+	 * itself before, which loses frames when __schedule has no bp */
 	w->sp = frame + o->frame_size;
 	w->signal = o->ret_from_fork != 0 && w->ip == o->ret_from_fork;
 	return 0;

@@ -186,6 +186,9 @@ int _sym_member(sym_t *h, const char *type, const char *member,
 /* The first member of names[] (NULL-terminated) the struct has. */
 int _sym_member_any(sym_t *h, const char *type, const char *const *names,
     struct sym_member *m, const char **found);
+/* The member's value (up to 8 bytes, zero-extended) in a copy of its
+ * struct read from the kernel. */
+uint64_t _sym_field(const unsigned char *buf, const struct sym_member *m);
 int _sym_type_size(sym_t *h, const char *type, uint64_t *size);
 int _sym_type_align(sym_t *h, const char *type, uint64_t *align);
 void _sym_types_free(sym_t *h);

@@ -412,6 +412,15 @@ type_info(sym_t *h, const char *type, uint64_t *size, uint64_t *align)
 	return type_once(h, type, size, align);
 }
 
+uint64_t
+_sym_field(const unsigned char *buf, const struct sym_member *m)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, buf + m->offset, m->size < 8 ? m->size : 8);
+	return v;
+}
+
 int
 _sym_type_size(sym_t *h, const char *type, uint64_t *size)
 {

@@ -99,6 +99,8 @@ struct ent {
 	unsigned type, end;
 };
 
+static void make_kernel_with(size_t i, const struct ent *e);
+
 static struct ent ents[] = {
 	{ TEXT, 5, 8, 0, 0, 0, 0 },		/* sp+8, a leaf */
 	/* __schedule: pushed bp, then called: sp+16, bp at prev_sp-16 */
@@ -148,6 +150,19 @@ make_tables(void)
 static void
 make_kernel(void)
 {
+	make_kernel_with(NENTS, NULL);
+}
+
+/* The same with ORC entry i written as e instead. */
+static void
+make_kernel_with(size_t i, const struct ent *e)
+{
+	struct ent keep;
+
+	if (e != NULL) {
+		keep = ents[i];
+		ents[i] = *e;
+	}
 	uint64_t sp = FRAME + F_SIZE;
 
 	memset(data, 0, sizeof(data));
@@ -162,6 +177,8 @@ make_kernel(void)
 	put64(sp, 0x5678);			/* __schedule's saved bp */
 	put64(sp + 8, SCHED + 0x900);		/* into schedule */
 	put64(sp + 16, SLEEPFN + 0x10);		/* into hrtimer_nanosleep */
+	if (e != NULL)
+		ents[i] = keep;
 }
 
 static void
@@ -299,11 +316,11 @@ START_TEST(test_end_of_stack)
 	uint64_t ip;
 	sym_t *h;
 
-	ents[2].sp_reg = 0;
-	ents[2].end = 1;
-	make_kernel();
-	ents[2].sp_reg = 5;
-	ents[2].end = 0;
+	struct ent e = ents[2];
+
+	e.sp_reg = 0;
+	e.end = 1;
+	make_kernel_with(2, &e);
 	h = fake_handle();
 	ck_assert_msg(wchan(h, &ip) == 0, "%s", sym_geterr(h));
 	ck_assert_uint_eq(ip, SCHED + 0x900);
@@ -327,9 +344,10 @@ fails(const char *want)
 /* A frame that does not move the stack pointer would loop forever. */
 START_TEST(test_frame_does_not_move)
 {
-	ents[1].sp_off = 0;
-	make_kernel();
-	ents[1].sp_off = 16;
+	struct ent e = ents[1];
+
+	e.sp_off = 0;
+	make_kernel_with(1, &e);
 	fails("does not move up");
 }
 END_TEST
@@ -358,9 +376,10 @@ END_TEST
 /* An sp_offset that takes the next frame past the stack's end. */
 START_TEST(test_sp_leaves_stack)
 {
-	ents[2].sp_off = 0x7000;
-	make_kernel();
-	ents[2].sp_off = 8;
+	struct ent e = ents[2];
+
+	e.sp_off = 0x7000;
+	make_kernel_with(2, &e);
 	fails("outside its stack");
 }
 END_TEST
@@ -397,9 +416,10 @@ END_TEST
 /* An entry of a type the format does not have. */
 START_TEST(test_unknown_type)
 {
-	ents[1].type = 3;
-	make_kernel();
-	ents[1].type = 0;
+	struct ent e = ents[1];
+
+	e.type = 3;
+	make_kernel_with(1, &e);
 	fails("unknown type");
 }
 END_TEST

@@ -190,6 +190,10 @@ check_ps p-sort --sort=-pid -o pid,comm -p "$pids"
 check_ps C-sleep -C sleep -o pid,ni,stat,args
 # -l shows WCHAN: the ORC unwind of each sleeping task's stack.
 check_ps p-l -l -p "$pids"
+# The same unwind through the core-file source, as for a dump (-M: types
+# from the kernel's own BTF, no live retries).
+check_between kps-M-kcore-wchan /bin/ps "kps -M /proc/kcore -N /proc/kallsyms" \
+    -o pid,stat,wchan:30,comm -p "$pids"
 # The whole system on columns that hold still; the two listers' own lines
 # and kernel workers renamed by their current work are left out.
 check_ps_all() {
