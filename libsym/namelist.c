@@ -488,8 +488,11 @@ sym_addr2sym(sym_t *h, uint64_t addr, struct sym_info *out, uint64_t *offset)
 {
 	const struct sym_ent *e;
 	uint64_t nl = addr;
+	size_t n;
 
-	if (_sym_load_namelist(h) == -1)
+	/* The whole namelist: the nearest symbol below addr in the cache
+	 * (only the names looked up before) is not its function. */
+	if (sym_namelist(h, &n) == -1)
 		return -1;
 	if (!h->nlruntime && addr >= SYM_START_KERNEL_MAP + (uint64_t)h->slide)
 		nl = addr - (uint64_t)h->slide;

@@ -672,22 +672,6 @@ in_sched(const struct sym_orc *o, uint64_t a)
 }
 
 /*
- * Names need the whole namelist: the symbol cache holds only the names
- * looked up before, and the nearest of those below an address is not
- * its function.  A name no kernel has misses the cache, which makes
- * sym_lookup load the full namelist (and keep it for the session).
- */
-static void
-full_namelist(sym_t *h)
-{
-	struct sym_info si;
-
-	if (h->from_cache)
-		(void)sym_lookup(h, "kmemstat: the full namelist", &si);
-	h->errbuf[0] = '\0';
-}
-
-/*
  * unwind_get_return_address(): ip if __kernel_text_address(ip), else 0.
  * The core text is _stext.._etext (init text is gone after boot); a
  * module address counts when the namelist names it in a module.
@@ -702,7 +686,6 @@ return_address(sym_t *h, const struct sym_orc *o, uint64_t ip)
 		return ip;
 	if (ip < MODULES_VADDR || ip >= MODULES_END)
 		return 0;
-	full_namelist(h);
 	if (sym_addr2sym(h, ip, &si, &off) == 0 && si.module != NULL)
 		return ip;
 	h->errbuf[0] = '\0';
@@ -718,7 +701,6 @@ _orc_name(sym_t *h, uint64_t addr, char *buf, size_t len)
 	struct sym_ent e;
 	uint64_t off;
 
-	full_namelist(h);
 	if (sym_addr2sym(h, addr, &si, &off) == -1)
 		return -1;
 	if (h->cap != NULL) {
