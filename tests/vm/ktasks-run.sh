@@ -25,8 +25,11 @@ trap 'exit 130' INT TERM
 make -C "$KMEMSTAT_BUILDDIR" > "$tmp/make.log" 2>&1 || { tail -n 20 "$tmp/make.log"; exit 1; }
 staging=$(vm_stage "$tmp") || { keep=1; exit 1; }
 bld=$(cd "$KMEMSTAT_BUILDDIR" && pwd)
+# The libraries libsymcore needs, as configure found them (libtool's .la).
+libs=$(sed -n "s/^dependency_libs='\(.*\)'$/\1/p" "$bld/libsym/libsymcore.la")
+# shellcheck disable=SC2086 # a list of -l flags
 ${CC:-cc} -O2 -Wall -I"$here/../../libsym" -I"$bld" -o "$staging/usr/local/bin/ktaskdump" \
-    "$here/ktaskdump.c" "$bld/libsym/.libs/libsymcore.a" -lelf -lkmod -lbpf
+    "$here/ktaskdump.c" "$bld/libsym/.libs/libsymcore.a" $libs
 ${CC:-cc} -O2 -Wall -pthread -o "$staging/usr/local/bin/ktasks-zoo" "$here/ktasks-zoo.c"
 bench=
 if [ "${KMEMSTAT_VM_BENCH:-0}" = 1 ]; then
