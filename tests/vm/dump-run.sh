@@ -154,25 +154,30 @@ check_dump() {
     same_as "$_out" "$_rc" "$tmp/err" "$_n" "$T/${_dump%.*}" "$_f"
 }
 
-for dump in elf-novmci.dump elf-vmci.dump kdump-zlib.dump raw.img; do
-    s=${dump%.*}
+# check_tools DUMP [SUFFIX]: every tool on DUMP against its truth.
+check_tools() {
+    set -- "$1" "${2:-}"
+    s=${1%.*}
     stable=$(stable_pids "$T/guest-info" "$T/$s/before/ps-ef.out")
     recorder=$(recorder_pid "$T/$s/before/ps-ef.out.raw")
     ACCEPT=clock_between
-    check_dump "kuptime-$s" "$dump" uptime.out kuptime --utmp "$T/utmp"
-    check_dump "kw-$s" "$dump" w.out kw --utmp "$T/utmp"
+    check_dump "kuptime-$s$2" "$1" uptime.out kuptime --utmp "$T/utmp"
+    check_dump "kw-$s$2" "$1" w.out kw --utmp "$T/utmp"
     ACCEPT=
-    check_dump "kuptime-p-$s" "$dump" uptime-p.out kuptime -p
-    check_dump "kuptime-s-$s" "$dump" uptime-s.out kuptime -s
+    check_dump "kuptime-p-$s$2" "$1" uptime-p.out kuptime -p
+    check_dump "kuptime-s-$s$2" "$1" uptime-s.out kuptime -s
     ACCEPT=loadavg_reader
-    check_dump "kloadavg-$s" "$dump" loadavg kloadavg
+    check_dump "kloadavg-$s$2" "$1" loadavg kloadavg
     ACCEPT=ps_between
-    check_dump "kps-$s" "$dump" ps.out kps
-    check_dump "kps-e-$s" "$dump" ps-e.out kps -e
-    check_dump "kps-ef-$s" "$dump" ps-ef.out kps -ef
-    check_dump "kps-el-$s" "$dump" ps-el.out kps -el
-    check_dump "kps-aux-$s" "$dump" ps-aux.out kps aux
+    check_dump "kps-$s$2" "$1" ps.out kps
+    check_dump "kps-e-$s$2" "$1" ps-e.out kps -e
+    check_dump "kps-ef-$s$2" "$1" ps-ef.out kps -ef
+    check_dump "kps-el-$s$2" "$1" ps-el.out kps -el
+    check_dump "kps-aux-$s$2" "$1" ps-aux.out kps aux
     ACCEPT=
+}
+for dump in elf-novmci.dump elf-vmci.dump kdump-zlib.dump raw.img; do
+    check_tools "$dump"
 done
 # The raw image again through mmap(2) windows instead of pread(2).
 stable=$(stable_pids "$T/guest-info" "$T/raw/before/ps-ef.out")
@@ -198,10 +203,28 @@ ACCEPT=ps_between
 check_live kps-e-live ps-e ps-e.out
 ACCEPT=
 
+# --- 5-level paging: the same guest on -cpu max (LA57) -------------------------
+# The page walks (vmalloc'd stacks for WCHAN, user memory for the
+# arguments) then have five levels.  Its VMCOREINFO must say so, or this
+# part tests nothing.
+D4=$D T4=$T D=$tmp/dumps5 T=$tmp/dumps5/truth
+echo "# booting again with -cpu max (LA57)"
+if KMEMSTAT_DUMP_CPU=max "$here/take-dumps.sh" "$D" > "$tmp/take5.log" 2>&1; then
+    tap_ok take-dumps-la57
+else
+    tap_not_ok take-dumps-la57 "$(grep -e '^not ok' -e "$0" "$tmp/take5.log" | head -n 3 | tr '\n' ' ')"
+fi
+tap "grep -aq NUMBER(pgtable_l5_enabled)=1 $D/elf-vmci.dump" dump-la57-five-levels \
+    "the -cpu max dump's VMCOREINFO does not say pgtable_l5_enabled=1"
+check_tools elf-vmci.dump -la57
+check_tools raw.img -la57
+D=$D4 T=$T4
+
 # On failure keep the truth and the logs; the dumps (~800 MB) only if asked.
 if [ "$fail" -ne 0 ] && [ "$keep" != 1 ]; then
     keep=1
-    rm -f "$D"/*.dump "$D"/*.flat "$D/raw.img"
+    rm -f "$D"/*.dump "$D"/*.flat "$D/raw.img" "$tmp"/dumps5/*.dump \
+        "$tmp"/dumps5/*.flat "$tmp/dumps5/raw.img"
     echo "# truth and logs kept in $D (KMEMSTAT_VM_KEEP=1 keeps the dumps too)"
 elif [ "$keep" = 1 ]; then
     echo "# dumps and truth kept in $D"

@@ -23,6 +23,7 @@
 # sync point while the guest runs: DIR is OUTDIR/live, and DIR/utmp the
 # guest's utmp, sent on ttyS2 before the first sync point: truth/ only
 # comes when the guest is done).
+# KMEMSTAT_DUMP_CPU (a QEMU -cpu model: "max" gives LA57, 5-level paging).
 # Exit 0 when every dump and the truth came back and the guest's checks passed.
 set -eu
 
@@ -144,7 +145,8 @@ log "booting $(basename "$vmlinuz") under QEMU TCG, -m 256, RAM in $outdir/live.
     -object memory-backend-file,id=ram,size=256M,mem-path="$outdir/live.ram",share=on \
     -machine memory-backend=ram -device vmcoreinfo \
     -chardev pipe,id=qmp,path="$tmp/qmp" -mon chardev=qmp,mode=control \
-    -chardev pipe,id=sync,path="$tmp/sync" -serial chardev:sync
+    -chardev pipe,id=sync,path="$tmp/sync" -serial chardev:sync \
+    ${KMEMSTAT_DUMP_CPU:+-cpu "$KMEMSTAT_DUMP_CPU"}
   echo "$vm_boot_rc" > "$tmp/boot.rc"
   # Wake drive() if the guest died before it was done: no waiting out the timeout.
   echo KMEMSTAT-BOOT-ENDED >&6 ) &
