@@ -1319,8 +1319,21 @@ pick(const struct args *a, struct ps_ctx *c, const struct sym_tasks *l,
 	return n;
 }
 
+/* Digits of n, as procps counts those of pid_max. */
 static int
-list(sym_t *h, const struct args *a, const struct ps_format *f,
+digits(long n)
+{
+	int d = 1;
+
+	while (n >= 10) {
+		n /= 10;
+		d++;
+	}
+	return d;
+}
+
+static int
+list(sym_t *h, const struct args *a, struct ps_format *f,
     const struct ps_sort *s)
 {
 	struct ps_opts o = { 0 };
@@ -1336,6 +1349,9 @@ list(sym_t *h, const struct args *a, const struct ps_format *f,
 	if (info.hz <= 0 || info.page_size <= 0)
 		errx(1, "%s: implausible clock tick rate %ld or page size %ld",
 		    sym_memfile(h), info.hz, info.page_size);
+	/* A dump's PID columns are its own kernel's pid_max wide. */
+	if (sym_source(h) == SYM_SRC_CORE && info.pid_max > 0)
+		psfmt_pid_len(f, digits(info.pid_max));
 	o.screen_cols = screen_cols(a);
 	o.header = !a->no_header;
 	o.user_is_number = a->user_is_number;

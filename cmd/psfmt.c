@@ -1345,6 +1345,7 @@ make_col(struct ps_col *col, const struct ps_spec *s, int pid_len,
 		return -1;
 	col->spec = s;
 	col->width = w;
+	col->fixed = 0;
 	return 0;
 }
 
@@ -1479,9 +1480,27 @@ add_item(struct ps_format *f, char *item, char *err, size_t errlen)
 		    "(multi-column) format specifier");
 		return -1;
 	}
-	if (colon != NULL)
+	if (colon != NULL) {
 		f->col[f->n - 1].width = width;
+		f->col[f->n - 1].fixed = 1;
+	}
 	return 0;
+}
+
+void
+psfmt_pid_len(struct ps_format *f, int pid_len)
+{
+	int i, w;
+
+	f->pid_len = pid_len;
+	for (i = 0; i < f->n; i++) {
+		if (f->col[i].fixed || !(f->col[i].spec->flags & F_PIDMAX))
+			continue;
+		w = (int)strlen(f->col[i].spec->head);
+		if ((int)strlen(f->col[i].head) > w)
+			w = (int)strlen(f->col[i].head);
+		f->col[i].width = pid_len > w ? pid_len : w;
+	}
 }
 
 int

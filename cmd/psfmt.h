@@ -21,6 +21,7 @@ struct ps_col {
 	const struct ps_spec *spec;
 	char *head;
 	int width;
+	int fixed;		/* "name:width": the user's */
 };
 
 struct ps_format {
@@ -28,6 +29,9 @@ struct ps_format {
 	int n;
 	int pid_len;		/* digits of pid_max: PID column width */
 };
+
+/* Resize the PID-like columns to pid_len digits (a dump's pid_max). */
+void psfmt_pid_len(struct ps_format *f, int pid_len);
 
 struct ps_sortkey {
 	const struct ps_spec *spec;

@@ -1522,6 +1522,7 @@ _kt_psinfo(sym_t *h, struct sym_psinfo *out)
 	struct sym_uptime up;
 	uint64_t a, ps = 0;
 	unsigned long pages;
+	uint32_t pid_max;
 
 	memset(out, 0, sizeof(*out));
 	if (sym_uptime(h, &up) == -1)
@@ -1547,6 +1548,12 @@ _kt_psinfo(sym_t *h, struct sym_psinfo *out)
 	    (unsigned long long)out->page_size / 1024;
 	_sym_explain(h, "MemTotal: totalram_pages %lu x %ld bytes = %llu kB",
 	    pages, out->page_size, out->memtotal_kb);
+	/* kernel.pid_max of the kernel read (procps sizes PID columns by
+	 * it); a dump's is not the reading machine's.  Optional. */
+	if (_sym_addr(h, "pid_max", &a) == 0 &&
+	    _sym_read_u32(h, a, &pid_max) == 0 && pid_max > 0 &&
+	    pid_max <= (1U << 22))
+		out->pid_max = pid_max;
 	h->errbuf[0] = '\0';
 	return 0;
 }

@@ -170,6 +170,7 @@ struct sym_psinfo {
 	unsigned long long memtotal_kb;
 	long page_size;
 	long hz;			/* USER_HZ */
+	long pid_max;			/* kernel.pid_max; 0 if unknown */
 };
 
 #define SYM_TASKS_THREADS	0x1	/* every thread, not only leaders */

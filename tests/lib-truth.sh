@@ -31,7 +31,8 @@ loadavg_reader() {
 # (CMD, COMMAND, WHAT).
 # joined(T, N, MASK): the fields again, those in MASK as " *": a masked
 # value and its padding (procps right-aligns numbers) are not compared
-# here, every other byte is.
+# here, nor the blanks after it (a left-aligned WCHAN pads to its right),
+# every other byte is.
 # val(TOKEN): the value, without the blanks.
 # bad(TEXT): one problem line; the caller's END exits 1 if there were any.
 awk_cols='
@@ -43,7 +44,8 @@ function fields(s, n, t,   k) {
 }
 function joined(t, n, mask,   k, s) {
     s = ""
-    for (k = 1; k <= n; k++) s = s ((k in mask) ? " *" : t[k])
+    for (k = 1; k <= n; k++)
+        s = s ((k in mask) ? " *" : (k - 1 in mask) ? " " val(t[k]) : t[k])
     return s
 }
 function val(s) { sub(/^ */, "", s); return s }

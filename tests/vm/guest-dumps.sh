@@ -102,6 +102,12 @@ at_dump() {
     ok "sync-$1"
 }
 
+# procps sizes PID columns by the digits of kernel.pid_max.  Six digits
+# here, unlike the host's five (32768) or seven (4194304, systemd's): kps
+# on the host must take the dump's pid_max, not its own.
+echo 500000 > /proc/sys/kernel/pid_max
+check pid_max-six-digits test "$(cat /proc/sys/kernel/pid_max)" = 500000
+
 # ttyS2 raw: no echo of the host's lines back to it, no \r\n.
 stty -F "$SYNC_TTY" raw -echo || not_ok sync-tty "stty $SYNC_TTY"
 exec 7<>"$SYNC_TTY"
@@ -132,6 +138,7 @@ echo "KMEMSTAT-SYNC-DONE" >&7
     echo "uname -r: $(uname -r)"
     echo "/sys/kernel/vmcoreinfo (phys addr, size): $(cat /sys/kernel/vmcoreinfo 2>&1)"
     echo "/proc/cmdline: $(cat /proc/cmdline)"
+    echo "pid_max: $(cat /proc/sys/kernel/pid_max)"
     echo "pids: sleep $P_SLEEP, nice $P_NICE, stopped $P_STOP, args $P_ARGS, logins $(cat /tmp/login1.pid) $(cat /tmp/login2.pid)"
     grep -E '^(MemTotal|MemFree):' /proc/meminfo
     grep -i 'system ram' /proc/iomem
