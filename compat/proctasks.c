@@ -484,8 +484,14 @@ int
 sym_proc_psinfo(struct sym_psinfo *out, char *errbuf)
 {
 	struct sym_uptime up;
+	unsigned long long pid_max;
+	char ignored[SYM_ERRSIZE];
 
 	memset(out, 0, sizeof(*out));
+	/* an empty key matches the file's one line; optional */
+	if (proc_value("/proc/sys/kernel/pid_max", "", &pid_max,
+	    ignored) == 0 && pid_max <= (1U << 22))
+		out->pid_max = (long)pid_max;
 	if (sym_proc_uptime(&up, errbuf) == -1 ||
 	    proc_value("/proc/stat", "btime ", &out->boot_time, errbuf) == -1 ||
 	    proc_value("/proc/meminfo", "MemTotal:", &out->memtotal_kb,
