@@ -161,22 +161,30 @@ capture_ttys(sym_t *h)
 	fclose(fp);
 }
 
-/* A dump holds still: one pass of the tools' queries is the capture. */
-static sym_t *
-from_dump(struct common *co)
+/* The tools' queries, through the recording source. */
+static void
+queries(sym_t *h, struct sym_uptime *up)
 {
-	struct sym_uptime up;
 	struct sym_loadavg la;
 	struct sym_tasks ts = { 0 };
 	struct sym_psinfo ps;
-	sym_t *h = common_open(co);
 
-	if (sym_uptime(h, &up) == -1 || sym_loadavg(h, &la) == -1)
+	if (sym_uptime(h, up) == -1 || sym_loadavg(h, &la) == -1)
 		errx(1, "%s", sym_geterr(h));
 	if (with_tasks && (sym_tasks(h, SYM_TASKS_THREADS | SYM_TASKS_CMDLINE |
 	    SYM_TASKS_WCHAN, &ts) == -1 || sym_psinfo(h, &ps) == -1))
 		errx(1, "%s", sym_geterr(h));
 	sym_tasks_free(&ts);
+}
+
+/* A dump holds still: one pass of the tools' queries is the capture. */
+static sym_t *
+from_dump(struct common *co)
+{
+	struct sym_uptime up;
+	sym_t *h = common_open(co);
+
+	queries(h, &up);
 	if (with_tasks)
 		capture_ttys(h);
 	return h;
@@ -193,10 +201,7 @@ static sym_t *
 attempt(struct common *co, struct truth *t)
 {
 	struct sym_uptime up;
-	struct sym_loadavg la;
 	struct sym_info si;
-	struct sym_tasks ts = { 0 };
-	struct sym_psinfo ps;
 	char before[128], after[128];
 	time_t t0, t1;
 	size_t i;
@@ -209,12 +214,7 @@ attempt(struct common *co, struct truth *t)
 		errx(1, "%s", sym_geterr(h));
 	slurp("/proc/loadavg", before, sizeof(before));
 	t0 = time(NULL);
-	if (sym_uptime(h, &up) == -1 || sym_loadavg(h, &la) == -1)
-		errx(1, "%s", sym_geterr(h));
-	if (with_tasks && (sym_tasks(h, SYM_TASKS_THREADS | SYM_TASKS_CMDLINE |
-	    SYM_TASKS_WCHAN, &ts) == -1 || sym_psinfo(h, &ps) == -1))
-		errx(1, "%s", sym_geterr(h));
-	sym_tasks_free(&ts);
+	queries(h, &up);
 	slurp("/proc/loadavg", t->loadavg, sizeof(t->loadavg));
 	slurp("/proc/uptime", t->uptime, sizeof(t->uptime));
 	run("uptime", t->up, sizeof(t->up));
