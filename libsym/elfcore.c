@@ -48,11 +48,13 @@ core_free(struct elfcore *c)
 {
 	free(c->segs);
 	free(c->psegs);
+	free(c->phys_why);
 	free(c->vmcoreinfo);
 	c->segs = NULL;
 	c->nsegs = 0;
 	c->psegs = NULL;
 	c->npsegs = 0;
+	c->phys_why = NULL;
 	c->vmcoreinfo = NULL;
 	c->vmcoreinfo_len = 0;
 }

@@ -2,9 +2,9 @@
  * /proc/kcore and ELF core files: PT_LOADs at kernel virtual addresses
  * (copies of kcore, kdump vmcores, kmemstat's own fixtures) or only at
  * physical ones (QEMU dump-guest-memory).  -M may also name a file that
- * is not ELF: file_kind hands it to the kdump or raw source.  _elfcore_open bounds
- * segments by the file size except on procfs, where kcore's size is the
- * address space, not data.
+ * is not ELF: file_kind hands it to the kdump or raw source.
+ * _elfcore_open bounds segments by the file size except on procfs, where
+ * kcore's size is the address space, not data.
  */
 #include "config.h"
 
@@ -167,6 +167,21 @@ has_paddr(const struct elfcore *c)
 	return 0;
 }
 
+/* Translation for a virtual core, set up once; a refusal is kept. */
+static void
+phys_fallback(sym_t *h, struct elfcore *c)
+{
+	c->phys_tried = 1;
+	if (c->vmcoreinfo == NULL || !has_paddr(c))
+		return;
+	h->phys_read = core_read_phys;
+	h->phys_end = _elfcore_phys_end(c);
+	if (_phys_setup(h, "the dump's VMCOREINFO note") == 0)
+		return;
+	h->phys_read = NULL;
+	c->phys_why = strdup(h->errbuf);
+}
+
 /*
  * kdump's vmcore maps the direct map and the image at their virtual
  * addresses, with p_paddr beside; a vmalloc'd stack is only reachable
@@ -176,24 +191,22 @@ static int
 core_read(sym_t *h, uint64_t addr, void *buf, size_t len)
 {
 	struct elfcore *c = h->mpriv;
-	char why[SYM_ERRSIZE];
+	char miss[SYM_ERRSIZE];
 
-	if (_elfcore_has(c, addr, len) || c->vmcoreinfo == NULL ||
-	    (h->phys_read == NULL && !has_paddr(c)))
+	if (_elfcore_has(c, addr, len))
 		return _elfcore_read(h, c, addr, buf, len, h->memfile);
-	if (h->phys_read == NULL) {
-		h->phys_read = core_read_phys;
-		h->phys_end = _elfcore_phys_end(c);
-		if (_phys_setup(h, "the dump's VMCOREINFO note") == -1) {
-			snprintf(why, sizeof(why), "%s", h->errbuf);
-			h->phys_read = NULL;
-			_elfcore_read(h, c, addr, buf, len, h->memfile);
-			_sym_err(h, "%s (and through page tables: %s)",
-			    h->errbuf, why);
-			return -1;
-		}
+	if (!c->phys_tried)
+		phys_fallback(h, c);
+	if (h->phys_read != NULL)
+		return _phys_vread(h, addr, buf, len);
+	if (_elfcore_read(h, c, addr, buf, len, h->memfile) == 0)
+		return 0;
+	if (c->phys_why != NULL) {
+		snprintf(miss, sizeof(miss), "%s", h->errbuf);
+		_sym_err(h, "%s (and through page tables: %s)", miss,
+		    c->phys_why);
 	}
-	return _phys_vread(h, addr, buf, len);
+	return -1;
 }
 
 static void

@@ -123,6 +123,8 @@ struct elfcore {
 	size_t nsegs;
 	struct sym_seg *psegs;		/* by paddr, built on first use */
 	size_t npsegs;
+	int phys_tried;			/* translation set up, or refused */
+	char *phys_why;			/* why it was refused, or NULL */
 	char *vmcoreinfo;		/* NUL-terminated copy, or NULL */
 	size_t vmcoreinfo_len;
 };

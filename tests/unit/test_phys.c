@@ -202,6 +202,58 @@ START_TEST(test_no_kernel)
 }
 END_TEST
 
+/*
+ * A kdump-style ELF: the image's memory mapped only at its direct-map
+ * virtual address (p_paddr beside).  Image and vmalloc addresses miss
+ * the segments and are read through translation and p_paddr; without
+ * VMCOREINFO's phys_base the miss says why translation was refused.
+ */
+START_TEST(test_virtual_core_fallback)
+{
+	/* Two, as kdump splits RAM: p_paddr 0 alone is what a fixture has. */
+	static const struct tu_seg segs[] = {
+		{ PT_NOTE, 0, 0, 0, 0, 0 },
+		{ PT_LOAD, 0xffff888000000000ULL, 0, IMG_SIZE / 2, IMG_SIZE / 2,
+		    0x10000 },
+		{ PT_LOAD, 0xffff888000000000ULL + IMG_SIZE / 2, IMG_SIZE / 2,
+		    IMG_SIZE / 2, IMG_SIZE / 2, 0x10000 + IMG_SIZE / 2 },
+	};
+	struct tu_core spec = { .segs = segs, .nsegs = 3 };
+	struct sym_opts o = { .memfile = tu_path("vmcore") };
+	unsigned char buf[32];
+	char err[SYM_ERRSIZE], vmci[SYM_PAGE_SIZE];
+	sym_t *h;
+	size_t i;
+
+	build();
+	memcpy(vmci, img + VMCI_PA, sizeof(vmci));
+	spec.vmcoreinfo = vmci;
+	tu_write_core(o.memfile, &spec, NULL);
+	tu_patch(o.memfile, 0x10000, img, IMG_SIZE);
+	ck_assert_msg((h = sym_open(&o, err)) != NULL, "%s", err);
+	ck_assert_int_eq(sym_read(h, 0xffff888000000000ULL + UTS_PA, buf, 6), 0);
+	ck_assert_str_eq((char *)buf, "Linux");
+	ck_assert_msg(sym_read(h, VMALLOC_VA, buf, sizeof(buf)) == 0, "%s",
+	    sym_geterr(h));
+	for (i = 0; i < sizeof(buf); i++)
+		ck_assert_uint_eq(buf[i], tu_pattern(VMALLOC_VA + i));
+	sym_close(h);
+
+	put_vmcoreinfo("NUMBER(phys_base)", "oops");
+	memcpy(vmci, img + VMCI_PA, sizeof(vmci));
+	tu_write_core(o.memfile, &spec, NULL);
+	tu_patch(o.memfile, 0x10000, img, IMG_SIZE);
+	ck_assert_msg((h = sym_open(&o, err)) != NULL, "%s", err);
+	for (i = 0; i < 2; i++) {
+		ck_assert_int_eq(sym_read(h, VMALLOC_VA, buf, 8), -1);
+		tu_assert_contains(sym_geterr(h), "is not in the dump (and "
+		    "through page tables: ");
+		tu_assert_contains(sym_geterr(h), "phys_base) is not a number");
+	}
+	sym_close(h);
+}
+END_TEST
+
 /* A physical ELF dump whose only segment is cut in the middle. */
 START_TEST(test_elf_cut)
 {
@@ -235,6 +287,7 @@ suite_phys(void)
 	tcase_add_test(tc, test_pgtable_loop);
 	tcase_add_test(tc, test_no_kernel);
 	tcase_add_test(tc, test_elf_cut);
+	tcase_add_test(tc, test_virtual_core_fallback);
 	suite_add_tcase(s, tc);
 	return s;
 }
