@@ -42,6 +42,12 @@ build() {
 }
 
 cd "$top" && autoreconf -fi > /dev/null 2>&1 || { echo "autoreconf failed"; exit 1; }
+# README's first command configures in the source tree; automake refuses
+# out-of-tree builds beside that, so put the tree back as it came.
+if [ -f "$top/config.status" ]; then
+	echo "run-all: the source tree was configured in place; make distclean there first"
+	make -s -C "$top" distclean > /dev/null 2>&1 || rm -f "$top/config.status"
+fi
 echo "== make check"
 build build
 echo "== make check under AddressSanitizer and UBSan"

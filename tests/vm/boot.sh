@@ -1,5 +1,6 @@
 #!/bin/sh
-# Boot the pinned Debian kernel with an initramfs under QEMU TCG.
+# Boot the suite's current Debian kernel (fetch-kernel.sh: KMEMSTAT_VM_SUITE,
+# KMEMSTAT_VM_FLAVOUR) with an initramfs under QEMU TCG.
 #
 #   boot.sh -i INITRD [-t TIMEOUT] [-o OUTDIR] [-- extra qemu args]
 #
@@ -26,7 +27,10 @@ if [ -z "$initrd" ] || [ ! -f "$initrd" ]; then
     exit 2
 fi
 
-vmlinuz=$("$here/fetch-kernel.sh")
+kernel=$("$here/fetch-kernel.sh" -i)
+vmlinuz=${kernel##* }
+# Which kernel a run used, in its log: "SUITE FLAVOUR PACKAGE VERSION".
+echo "boot.sh: kernel $(echo "$kernel" | cut -d' ' -f1-4)" >&2
 mkdir -p "$outdir"
 rm -f "$outdir/console.log" "$outdir/ttyS1.log"
 

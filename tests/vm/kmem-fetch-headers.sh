@@ -1,49 +1,51 @@
 #!/bin/sh
-# Fetch and unpack the Debian headers matching the pinned guest kernel
-# (fetch-kernel.sh), for building compat/kmem/kmem.ko out of tree.
-# Prints the KDIR (the -cloud-amd64 headers tree) on stdout; the rest goes
-# to stderr. Unpacked with dpkg -x into the cache: nothing is installed.
+# Fetch and unpack the Debian headers matching the guest kernel that
+# fetch-kernel.sh resolves (same suite and flavour environment), for
+# building compat/kmem/kmem.ko out of tree.  Prints the KDIR (the flavour's
+# headers tree) on stdout; the rest goes to stderr.  Unpacked with dpkg -x
+# into the cache: nothing is installed.
 #
-# The -cloud-amd64 package holds .config, Module.symvers and generated
-# headers and symlinks to ../linux-headers-<ver>-common (the sources) and
-# /usr/lib/linux-kbuild-6.1 (fixdep, modpost, ...). All three are unpacked
-# into the same root and the absolute kbuild links are pointed inside it.
+# linux-headers-RELEASE holds .config, Module.symvers and generated headers,
+# and links to linux-headers-*-common (the sources) and /usr/lib/linux-kbuild-*
+# (fixdep, modpost, ...).  Which of those it needs, and at which version, is
+# read from its Depends at run time: the kbuild package moves on its own
+# (>=), and a pinned version of it vanished from the archive in 2026.
 set -eu
-
-VER=6.1.192-2
-KREL=6.1.0-56-cloud-amd64
-KCOMMON=6.1.0-56-common
-PKGS="linux-headers-$KREL linux-headers-$KCOMMON linux-kbuild-6.1"
 
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${KMEMSTAT_VM_CACHE:-$here/.cache}
-root=$cache/headers-$KREL-$VER
-kdir=$root/usr/src/linux-headers-$KREL
+. "$here/lib-apt.sh"
+
+# shellcheck disable=SC2046
+set -- $("$here/fetch-kernel.sh" -i "$@")
+suite=$1 ver=$4 krel=$5
+root=$cache/headers-$krel-$ver
+kdir=$root/usr/src/linux-headers-$krel
 
 if [ -f "$root/.unpacked" ] && [ -f "$kdir/Module.symvers" ]; then
     echo "$kdir"
     exit 0
 fi
 
-mkdir -p "$cache/debs"
-for p in $PKGS; do
-    ls "$cache/debs/${p}_${VER}_"*.deb > /dev/null 2>&1 && continue
-    if ! (cd "$cache/debs" && apt-get download "$p=$VER") >&2; then
-        echo "kmem-fetch-headers: download of $p failed, running apt-get update and retrying" >&2
-        apt-get update >&2
-        (cd "$cache/debs" && apt-get download "$p=$VER") >&2
-    fi
+pkgs="linux-headers-$krel=$ver"
+for d in $(apt_deps_named "$suite" "linux-headers-$krel=$ver" '^linux-(headers|kbuild)-'); do
+    v=$(apt_field "$suite" "$d" Version)
+    [ -n "$v" ] || { echo "kmem-fetch-headers: $suite has no $d" >&2; exit 1; }
+    pkgs="$pkgs $d=$v"
 done
+echo "kmem-fetch-headers: $suite: $pkgs" >&2
+# shellcheck disable=SC2086
+apt_download "$suite" "$cache/debs" $pkgs
 
 rm -rf "$root"
 mkdir -p "$root"
-for p in $PKGS; do
-    for deb in "$cache/debs/${p}_${VER}_"*.deb; do
+for pv in $pkgs; do
+    for deb in "$cache/debs/${pv%%=*}_$(echo "${pv#*=}" | sed 's/:/%3a/')_"*.deb; do
         dpkg -x "$deb" "$root"
     done
 done
-# Absolute symlinks into /usr/lib/linux-kbuild-6.1 would point at the host:
-# make them relative to $root.
+# Absolute symlinks into /usr/lib/linux-kbuild-* would point at the host:
+# make them point inside $root.
 find "$root/usr/src" "$root/usr/lib" -type l | while read -r l; do
     t=$(readlink "$l")
     case $t in

@@ -71,3 +71,16 @@ vm_tally() {
         vm_fail=1
     fi
 }
+
+# vm_module VMLINUZ NAME DEST: module NAME of the kernel fetch-kernel.sh
+# unpacked (ROOT/modules), uncompressed to DEST: Debian ships .ko up to 6.1
+# and .ko.xz from 6.12.  Only for modules without dependencies.
+vm_module() {
+    _m=$(find "$(dirname "$(dirname "$1")")/modules/kernel/" -name "$2.ko*" | head -n1)
+    case $_m in
+        *.ko) cp "$_m" "$3" ;;
+        *.ko.xz) xz -dc "$_m" > "$3" ;;
+        *.ko.zst) zstd -qdc "$_m" > "$3" ;;
+        *) echo "$0: no module $2 for $1" >&2; return 1 ;;
+    esac
+}

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Real-kernel tests (make check-vm): install the build into a staging dir,
-# pack it with guest-tests.sh into an initramfs, boot the pinned Debian
+# pack it with guest-tests.sh into an initramfs, boot the current Debian
 # kernel under QEMU TCG and report the guest's checks.
 # Ends with "N passed, M failed"; exit 1 on any failure, timeout or crash.
 #

@@ -43,19 +43,9 @@ trap 'exit 130' INT TERM
 # log TEXT: a diagnostic line for the test log, also kept in OUTDIR.
 log() { echo "# $*"; echo "$*" >> "$outdir/take-dumps.log"; }
 
-# qemu_fw_cfg.ko from the unpacked linux-image package (not compressed in
-# this one, no dependencies: .modinfo says depends=); .xz in later Debians.
-fw_cfg_module() {
-    _root=$(dirname "$(dirname "$1")")
-    _m=$_root/lib/modules/${1##*/vmlinuz-}/kernel/drivers/firmware/qemu_fw_cfg.ko
-    if [ -f "$_m" ]; then cp "$_m" "$2"
-    elif [ -f "$_m.xz" ]; then xz -dc "$_m.xz" > "$2"
-    else echo "$0: no $_m" >&2; return 1; fi
-}
-
 vmlinuz=$("$here/fetch-kernel.sh")
 ${CC:-cc} -O2 -Wall -o "$tmp/kdump-unflatten" "$here/kdump-unflatten.c"
-fw_cfg_module "$vmlinuz" "$tmp/qemu_fw_cfg.ko"
+vm_module "$vmlinuz" qemu_fw_cfg "$tmp/qemu_fw_cfg.ko"
 staging=$(vm_stage "$tmp") || { keep=1; exit 1; }
 "$here/mkinitramfs.sh" "$staging" "$tmp/initrd.cpio.gz" "$here/guest-dumps.sh" \
     "$KMEMSTAT_BUILDDIR/tests/vm/utmpadd=/usr/local/bin/utmpadd" \
