@@ -7,6 +7,21 @@
 
 #include "common.h"
 
+/* The names --source takes, as the library's table of sources has them. */
+static const char *
+source_list(void)
+{
+	static char buf[128];
+	size_t n = 0;
+	int s;
+
+	for (s = SYM_SRC_AUTO; s <= SYM_SRC_PROC && n < sizeof(buf); s++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s",
+		    s == SYM_SRC_AUTO ? "" : ", ",
+		    sym_source_name((enum sym_source)s));
+	return buf;
+}
+
 int
 common_option(struct common *co, int c, const char *arg, void (*usage)(int))
 {
@@ -22,8 +37,7 @@ common_option(struct common *co, int c, const char *arg, void (*usage)(int))
 		return 1;
 	case OPT_SOURCE:
 		if (sym_source_parse(arg, &co->so.source) == -1)
-			errx(2, "--source=%s: not one of auto, kmem, kcore, mem, "
-			    "core, proc", arg);
+			errx(2, "--source=%s: not one of %s", arg, source_list());
 		return 1;
 	case OPT_EXPLAIN:
 		co->so.explain = stderr;

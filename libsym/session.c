@@ -1,47 +1,46 @@
 /*
- * The handle: one per session, one error buffer, filled by two helpers
- * (as libkvm's _kvm_err and _kvm_syserr).
+ * The session: sym_open picks the memory source and the provider of the
+ * statistics (kernel memory, or /proc) once; sym_close undoes it all.
+ * The top of the library: it may call every layer, and none calls it.
  */
 #include "config.h"
 
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
 
 #include "sym_private.h"
 
-void
-_sym_err(sym_t *h, const char *fmt, ...)
+/* A setgid-kmem install gives up the group once the source is open. */
+static void
+drop_privileges(sym_t *h)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(h->errbuf, sizeof(h->errbuf), fmt, ap);
-	va_end(ap);
+	if (getegid() == getgid())
+		return;
+	if (setgid(getgid()) == -1)
+		abort();	/* never carry kmem into user-named files */
+	_sym_explain(h, "dropped setgid privileges (as BSD ps: so that bad "
+	    "guys can't print interesting stuff from kernel memory)");
 }
 
-void
-_sym_syserr(sym_t *h, const char *fmt, ...)
+/* Which kernel are we reading: the release decides the default namelist. */
+static void
+identify_kernel(sym_t *h)
 {
-	va_list ap;
-	size_t n;
-	int saved = errno;
+	struct utsname u;
 
-	va_start(ap, fmt);
-	vsnprintf(h->errbuf, sizeof(h->errbuf), fmt, ap);
-	va_end(ap);
-	n = strlen(h->errbuf);
-	snprintf(h->errbuf + n, sizeof(h->errbuf) - n, ": %s",
-	    strerror(saved));
-	errno = saved;
-}
-
-const char *
-sym_geterr(const sym_t *h)
-{
-	return h->errbuf;
+	if (h->vmcoreinfo != NULL &&
+	    _vmci_get(h->vmcoreinfo, h->vmcoreinfo_len, "OSRELEASE",
+	    h->release, sizeof(h->release)) == 0) {
+		_sym_explain(h, "VMCOREINFO says OSRELEASE=%s", h->release);
+		_sym_finding(h, "release", "%s (VMCOREINFO OSRELEASE)",
+		    h->release);
+		return;
+	}
+	if (h->live && uname(&u) == 0)
+		snprintf(h->release, sizeof(h->release), "%s", u.release);
 }
 
 sym_t *
@@ -52,7 +51,44 @@ _sym_new(FILE *explain)
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return NULL;
 	h->explain = explain;
+	h->prov = &_sym_kernel_provider;
 	return h;
+}
+
+sym_t *
+sym_open(const struct sym_opts *o, char *errbuf)
+{
+	enum sym_source src = o->source;
+	sym_t *h;
+
+	if ((h = _sym_new(o->explain)) == NULL) {
+		snprintf(errbuf, SYM_ERRSIZE, "out of memory");
+		return NULL;
+	}
+	if ((o->namelist && (h->nlopt = strdup(o->namelist)) == NULL) ||
+	    (o->btf && (h->btfopt = strdup(o->btf)) == NULL)) {
+		_sym_err(h, "out of memory");
+		goto fail;
+	}
+	if (o->capture && _rec_attach(h) == -1)
+		goto fail;
+	if (o->memfile != NULL && (src == SYM_SRC_AUTO || src == SYM_SRC_PROC))
+		src = SYM_SRC_CORE;
+	if (o->memfile != NULL)
+		drop_privileges(h);
+	h->live = o->memfile == NULL;
+	h->use_mmap = o->use_mmap;
+	if (_src_open(h, src, o->memfile) == -1)
+		goto fail;
+	drop_privileges(h);
+	h->prov = h->src == SYM_SRC_PROC ? &_sym_proc_provider :
+	    &_sym_kernel_provider;
+	identify_kernel(h);
+	return h;
+fail:
+	snprintf(errbuf, SYM_ERRSIZE, "%s", h->errbuf);
+	sym_close(h);
+	return NULL;
 }
 
 void
@@ -69,7 +105,8 @@ sym_close(sym_t *h)
 	_symtab_free(h->syms);
 	_symtab_free(h->cachesyms);
 	_sym_types_free(h);
-	_cap_free(h->cap);
+	if (h->hooks != NULL)
+		h->hooks->free(h);
 	_orc_free(h);
 	free(h->memfile);
 	free(h->nlopt);
@@ -110,51 +147,39 @@ sym_release(const sym_t *h)
 	return h->release;
 }
 
-/* Drops the line for key, if any, from the findings. */
-static void
-finding_drop(sym_t *h, const char *key, size_t klen)
-{
-	char *p = h->findings, *end;
 
-	while (p != NULL && *p != '\0') {
-		end = strchr(p, '\n');
-		end = end != NULL ? end + 1 : p + strlen(p);
-		if (strncmp(p, key, klen) == 0 && p[klen] == ':') {
-			memmove(p, end, strlen(end) + 1);
-			h->findings_len -= (size_t)(end - p);
-			return;
-		}
-		p = end;
-	}
+/* ---- the statistics, from the provider chosen at open ---- */
+
+int
+sym_loadavg(sym_t *h, struct sym_loadavg *la)
+{
+	memset(la, 0, sizeof(*la));
+	return h->prov->loadavg(h, la);
 }
 
-void
-_sym_finding(sym_t *h, const char *key, const char *fmt, ...)
+int
+sym_uptime(sym_t *h, struct sym_uptime *up)
 {
-	char line[1024], *n;
-	size_t klen = strlen(key), len;
-	va_list ap;
-	int k;
-
-	k = snprintf(line, sizeof(line), "%s: ", key);
-	if (k < 0 || (size_t)k >= sizeof(line))
-		return;
-	va_start(ap, fmt);
-	vsnprintf(line + k, sizeof(line) - (size_t)k, fmt, ap);
-	va_end(ap);
-	finding_drop(h, key, klen);
-	len = strlen(line);
-	if ((n = realloc(h->findings, h->findings_len + len + 2)) == NULL)
-		return;		/* a finding is a report, never a failure */
-	memcpy(n + h->findings_len, line, len);
-	n[h->findings_len + len] = '\n';
-	n[h->findings_len + len + 1] = '\0';
-	h->findings = n;
-	h->findings_len += len + 1;
+	memset(up, 0, sizeof(*up));
+	return h->prov->uptime(h, up);
 }
 
-const char *
-sym_findings(const sym_t *h)
+int
+sym_tasks(sym_t *h, unsigned flags, struct sym_tasks *out)
 {
-	return h->findings != NULL ? h->findings : "";
+	out->task = NULL;
+	out->n = 0;
+	return h->prov->tasks(h, flags, out);
+}
+
+int
+sym_psinfo(sym_t *h, struct sym_psinfo *out)
+{
+	return h->prov->psinfo(h, out);
+}
+
+int
+sym_tty_atime(sym_t *h, const char *line, int64_t *sec)
+{
+	return h->prov->tty_atime(h, line, sec);
 }

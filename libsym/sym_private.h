@@ -25,10 +25,20 @@
 #define SYM_MAX_SEGMENTS	65536
 #define SYM_MAX_VMCOREINFO	(64U << 10)
 
-/* ---- memory sources: one small table of operations each ---- */
+/* ---- memory sources: one small table of operations each, one row each
+ * in source/source.c's table ---- */
+#define SYM_PROBE_BYTES		16
 struct sym_memops {
 	const char *name;		/* "/dev/kmem", "/proc/kcore", ... */
+	const char *option;		/* what --source calls it */
 	enum sym_source src;
+	const char *device;		/* a live system's file, or NULL */
+	int autotry;			/* tried by --source=auto, in order */
+	/* -M: 1 if the file's first bytes are this kind's, 0 if not, -1
+	 * with the error set for a kind known and refused.  NULL: a source
+	 * no file is probed for (or the last resort, raw). */
+	int (*probe)(sym_t *h, const char *path, const unsigned char *magic,
+	    size_t n);
 	/* open path; on failure set the error and errno, return -1 */
 	int (*open)(sym_t *h, const char *path);
 	/* exactly len bytes at addr, or -1 with the error naming addr */
@@ -40,10 +50,11 @@ extern const struct sym_memops _sym_kmem_ops;
 extern const struct sym_memops _sym_kcore_ops;
 extern const struct sym_memops _sym_core_ops;
 extern const struct sym_memops _sym_devmem_ops;
-/* What -M names when it is not an ELF file (core_open decides). */
 extern const struct sym_memops _sym_raw_ops;
-extern const struct sym_memops _sym_physcore_ops;
 extern const struct sym_memops _sym_kdump_ops;
+/* Opens the source --source and -M ask for (the probe loop); 0 with
+ * h->src == SYM_SRC_PROC when auto found none. */
+int _src_open(sym_t *h, enum sym_source src, const char *memfile);
 
 /* ---- the symbol table: name -> entry in O(1), address -> nearest ---- */
 struct sym_ent {
@@ -123,6 +134,7 @@ struct elfcore {
 	size_t nsegs;
 	struct sym_seg *psegs;		/* by paddr, built on first use */
 	size_t npsegs;
+	int physical;			/* every PT_LOAD is physical */
 	int phys_tried;			/* translation set up, or refused */
 	char *phys_why;			/* why it was refused, or NULL */
 	char *vmcoreinfo;		/* NUL-terminated copy, or NULL */
@@ -171,7 +183,9 @@ void _pf_source_close(sym_t *h);
  * scanning memory), phys_base and the kernel-image size.  Its read op is
  * then _phys_vread: kernel virtual addresses translated page by page.
  */
-int _phys_setup(sym_t *h, const char *how);
+/* record: a recorder keeps physical pages (a dump that is physical
+ * only), not the virtual ones (a kdump ELF's misses). */
+int _phys_setup(sym_t *h, const char *how, int record);
 int _phys_vread(sym_t *h, uint64_t addr, void *buf, size_t len);
 /* The page-aligned "OSRELEASE=" page in [0, end): kernel/crash_core.c's
  * vmcoreinfo_data.  Returns a malloc'd NUL-terminated copy, or NULL. */
@@ -208,20 +222,46 @@ void _bs_type(struct btfsubset *c, const char *type, uint64_t size,
 size_t _bs_merge(struct btfsubset *c, const struct btf *b);
 int _bs_write(sym_t *h, struct btfsubset *c, const char *path);
 
-/* ---- capture (kcapture): recorded pages, symbols and types ---- */
+/* ---- a recorder's hooks (kcapture): record/capture.c fills them when
+ * sym_open is asked to capture; the layers below call the _hook_
+ * wrappers at the end of this file and never name the recorder ---- */
+struct sym_hooks {
+	/* a read of kernel virtual memory, kept as it passes */
+	int (*read)(sym_t *h, uint64_t addr, void *buf, size_t len);
+	void (*symbol)(sym_t *h, const struct sym_ent *e);
+	void (*member)(sym_t *h, const char *type, const char *member,
+	    uint64_t offset, uint64_t size, const char *subtype);
+	void (*type)(sym_t *h, const char *type, uint64_t size,
+	    uint64_t align);
+	/* a physical source opened: record below its translation */
+	void (*physical)(sym_t *h);
+	/* reads between pause(h, 1) and pause(h, 0) are not kept */
+	void (*pause)(sym_t *h, int on);
+	void (*free)(sym_t *h);
+};
 struct capture;
-struct capture *_cap_new(void);
-void _cap_free(struct capture *c);
-struct btfsubset *_cap_types(struct capture *c);
-int _cap_read(sym_t *h, uint64_t addr, void *buf, size_t len);
-void _cap_symbol(sym_t *h, const struct sym_ent *e);
-/* Record below the translation of a physical source (phys.c). */
-void _cap_physical(sym_t *h);
-int _cap_virtual(const struct capture *c);
-/* Reads between _cap_pause(h, 1) and (h, 0) are not recorded. */
-void _cap_pause(sym_t *h, int on);
+/* Installs the recorder in h (session.c, when opts->capture). */
+int _rec_attach(sym_t *h);
 
-/* ---- tasks from kernel memory (ktasks.c) ---- */
+/* ---- the statistics: two providers of the same queries, kernel memory
+ * (kernel/) and /proc (proc/), one chosen at sym_open ---- */
+struct sym_provider {
+	const char *name;
+	int (*loadavg)(sym_t *h, struct sym_loadavg *la);
+	int (*uptime)(sym_t *h, struct sym_uptime *up);
+	int (*tasks)(sym_t *h, unsigned flags, struct sym_tasks *out);
+	int (*psinfo)(sym_t *h, struct sym_psinfo *out);
+	/* 0, 1 when the terminal is unknown, -1 on error */
+	int (*tty_atime)(sym_t *h, const char *line, int64_t *sec);
+};
+extern const struct sym_provider _sym_kernel_provider;
+extern const struct sym_provider _sym_proc_provider;
+/* The kernel provider's queries (kernel/). */
+int _kern_loadavg(sym_t *h, struct sym_loadavg *la);
+int _kern_uptime(sym_t *h, struct sym_uptime *up);
+int _kern_tty_atime(sym_t *h, const char *line, int64_t *sec);
+
+/* ---- tasks from kernel memory (kernel/tasks.c) ---- */
 int _kt_tasks(sym_t *h, unsigned flags, struct sym_tasks *out);
 int _kt_psinfo(sym_t *h, struct sym_psinfo *out);
 /* The kernel's own arithmetic, kept apart for the unit tests. */
@@ -273,7 +313,9 @@ struct sym_handle {
 	char errbuf[SYM_ERRSIZE];
 	FILE *explain;
 	enum sym_source src;		/* the source in use */
+	const struct sym_provider *prov;	/* who answers the queries */
 	const struct sym_memops *mops;
+	const char *mkind;		/* what the file proved to be, or NULL */
 	void *mpriv;			/* the source's own state */
 	char *memfile;			/* the file the source opened */
 	char refusals[1024];
@@ -301,7 +343,8 @@ struct sym_handle {
 	int btf_nocache;		/* the cache lacked a type */
 	struct btfsubset *typerec;	/* types used, for the cache */
 	char *btfpath;
-	struct capture *cap;
+	const struct sym_hooks *hooks;	/* a recorder's, or NULL */
+	struct capture *cap;		/* the recorder's state */
 	int in_capture;			/* inside a capture read: don't recurse */
 	struct sym_pt pt;		/* page-table facts (pgtable.c) */
 	/* physical sources (phys.c) */
@@ -341,5 +384,42 @@ int _sym_read_s64(sym_t *h, uint64_t addr, int64_t *v);
 int _sym_addr(sym_t *h, const char *name, uint64_t *addr);
 /* A pointer read from kernel memory may be followed only if this holds. */
 int _sym_kaddr_ok(uint64_t addr);
+
+/* The recorder's hooks, for the layers that must not name it. */
+static inline void
+_hook_symbol(sym_t *h, const struct sym_ent *e)
+{
+	if (h->hooks != NULL)
+		h->hooks->symbol(h, e);
+}
+
+static inline void
+_hook_member(sym_t *h, const char *type, const char *member,
+    uint64_t offset, uint64_t size, const char *subtype)
+{
+	if (h->hooks != NULL)
+		h->hooks->member(h, type, member, offset, size, subtype);
+}
+
+static inline void
+_hook_type(sym_t *h, const char *type, uint64_t size, uint64_t align)
+{
+	if (h->hooks != NULL)
+		h->hooks->type(h, type, size, align);
+}
+
+static inline void
+_hook_physical(sym_t *h)
+{
+	if (h->hooks != NULL)
+		h->hooks->physical(h);
+}
+
+static inline void
+_hook_pause(sym_t *h, int on)
+{
+	if (h->hooks != NULL)
+		h->hooks->pause(h, on);
+}
 
 #endif

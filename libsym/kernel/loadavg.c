@@ -161,16 +161,8 @@ read_lastpid(sym_t *h, struct sym_loadavg *la)
 }
 
 int
-sym_loadavg(sym_t *h, struct sym_loadavg *la)
+_kern_loadavg(sym_t *h, struct sym_loadavg *la)
 {
-	memset(la, 0, sizeof(*la));
-	if (h->src == SYM_SRC_PROC) {
-		if (sym_proc_loadavg(la, h->errbuf) == -1)
-			return -1;
-		_sym_explain(h, "read /proc/loadavg: the kernel did the "
-		    "fixed-point arithmetic itself");
-		return 0;
-	}
 	if (read_avenrun(h, la) == -1)
 		return -1;
 	/* The rest is best effort: a kernel or a fixture may lack them;

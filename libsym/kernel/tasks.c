@@ -1525,7 +1525,8 @@ _kt_psinfo(sym_t *h, struct sym_psinfo *out)
 	uint32_t pid_max;
 
 	memset(out, 0, sizeof(*out));
-	if (sym_uptime(h, &up) == -1)
+	memset(&up, 0, sizeof(up));
+	if (_kern_uptime(h, &up) == -1)
 		return -1;
 	out->uptime = up.uptime;
 	out->now = up.now;

@@ -125,7 +125,7 @@ driver_tty(sym_t *h, const struct tty_layout *l, uint64_t drv,
 }
 
 int
-sym_tty_atime(sym_t *h, const char *line, int64_t *sec)
+_kern_tty_atime(sym_t *h, const char *line, int64_t *sec)
 {
 	struct tty_layout l;
 	uint64_t head, node, tty = 0;

@@ -154,14 +154,11 @@ uptime_jiffies(sym_t *h, uint64_t *ns)
 }
 
 int
-sym_uptime(sym_t *h, struct sym_uptime *up)
+_kern_uptime(sym_t *h, struct sym_uptime *up)
 {
 	struct timeval tv;
 	uint64_t ns;
 
-	memset(up, 0, sizeof(*up));
-	if (h->src == SYM_SRC_PROC)
-		return sym_proc_uptime(up, h->errbuf);
 	up->live = h->live;
 	if (uptime_timekeeper(h, up, &ns) == -1) {
 		if (!h->live)

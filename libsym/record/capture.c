@@ -39,8 +39,8 @@ struct capture {
 	int paused;			/* reading the namelist or BTF */
 };
 
-struct capture *
-_cap_new(void)
+static struct capture *
+cap_new(void)
 {
 	struct capture *c;
 
@@ -53,17 +53,14 @@ _cap_new(void)
 	return c;
 }
 
-struct btfsubset *
-_cap_types(struct capture *c)
+static void
+cap_free(sym_t *h)
 {
-	return c != NULL ? c->types : NULL;
-}
-
-void
-_cap_free(struct capture *c)
-{
+	struct capture *c = h->cap;
 	size_t i;
 
+	h->cap = NULL;
+	h->hooks = NULL;
 	if (c == NULL)
 		return;
 	for (i = 0; i < c->npages; i++)
@@ -138,8 +135,8 @@ get_page(sym_t *h, uint64_t addr)
 	return p;
 }
 
-int
-_cap_read(sym_t *h, uint64_t addr, void *buf, size_t len)
+static int
+cap_read(sym_t *h, uint64_t addr, void *buf, size_t len)
 {
 	unsigned char *out = buf;
 	struct cpage *p;
@@ -164,30 +161,33 @@ _cap_read(sym_t *h, uint64_t addr, void *buf, size_t len)
 	return 0;
 }
 
-int
-_cap_virtual(const struct capture *c)
+/* A virtual read: kept, unless a physical source is recorded below its
+ * translation (cap_physical), where the pages are physical ones. */
+static int
+cap_vread(sym_t *h, uint64_t addr, void *buf, size_t len)
 {
-	return c->phys_read == NULL;
+	if (h->cap->phys_read != NULL)
+		return h->mops->read(h, addr, buf, len);
+	return cap_read(h, addr, buf, len);
 }
 
-void
-_cap_physical(sym_t *h)
+static void
+cap_physical(sym_t *h)
 {
 	h->cap->phys_read = h->phys_read;
-	h->phys_read = _cap_read;
+	h->phys_read = cap_read;
 	_sym_explain(h, "capture: recording physical pages (the fixture will "
 	    "be a physical dump)");
 }
 
-void
-_cap_pause(sym_t *h, int on)
+static void
+cap_pause(sym_t *h, int on)
 {
-	if (h->cap != NULL)
-		h->cap->paused += on ? 1 : -1;
+	h->cap->paused += on ? 1 : -1;
 }
 
-void
-_cap_symbol(sym_t *h, const struct sym_ent *e)
+static void
+cap_symbol(sym_t *h, const struct sym_ent *e)
 {
 	struct capture *c = h->cap;
 	struct sym_ent *ns;
@@ -204,6 +204,40 @@ _cap_symbol(sym_t *h, const struct sym_ent *e)
 	ns[c->nsyms].module = e->module ? strdup(e->module) : NULL;
 	ns[c->nsyms].origin = NULL;
 	c->nsyms++;
+}
+
+static void
+cap_member(sym_t *h, const char *type, const char *member, uint64_t offset,
+    uint64_t size, const char *subtype)
+{
+	_bs_member(h->cap->types, type, member, offset, size, subtype);
+}
+
+static void
+cap_type(sym_t *h, const char *type, uint64_t size, uint64_t align)
+{
+	_bs_type(h->cap->types, type, size, align);
+}
+
+static const struct sym_hooks capture_hooks = {
+	.read = cap_vread,
+	.symbol = cap_symbol,
+	.member = cap_member,
+	.type = cap_type,
+	.physical = cap_physical,
+	.pause = cap_pause,
+	.free = cap_free,
+};
+
+int
+_rec_attach(sym_t *h)
+{
+	if ((h->cap = cap_new()) == NULL) {
+		_sym_err(h, "out of memory");
+		return -1;
+	}
+	h->hooks = &capture_hooks;
+	return 0;
 }
 
 /* ---- writing the fixture ---- */

@@ -130,16 +130,17 @@ devmem_open(sym_t *h, const char *path)
 		return -1;
 	}
 	f = h->mpriv;
-	h->mops = &_sym_devmem_ops;
 	if (devmem_probe(h, f, path) == -1 ||
 	    devmem_vmcoreinfo(h, f, path) == -1)
 		return -1;
-	return _phys_setup(h, VMCI_SYSFS);
+	return _phys_setup(h, VMCI_SYSFS, 1);
 }
 
 const struct sym_memops _sym_devmem_ops = {
 	.name = "/dev/mem",
+	.option = "mem",
 	.src = SYM_SRC_MEM,
+	.device = "/dev/mem",
 	.open = devmem_open,
 	.read = _phys_vread,
 	.close = _pf_source_close,

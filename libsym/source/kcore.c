@@ -1,8 +1,7 @@
 /*
  * /proc/kcore and ELF core files: PT_LOADs at kernel virtual addresses
  * (copies of kcore, kdump vmcores, kmemstat's own fixtures) or only at
- * physical ones (QEMU dump-guest-memory).  -M may also name a file that
- * is not ELF: file_kind hands it to the kdump or raw source.
+ * physical ones (QEMU dump-guest-memory), read through translation.
  * _elfcore_open bounds segments by the file size except on procfs, where
  * kcore's size is the address space, not data.
  */
@@ -98,54 +97,26 @@ physcore_open(sym_t *h, const char *path)
 {
 	struct elfcore *c = h->mpriv;
 
-	h->mops = &_sym_physcore_ops;
+	c->physical = 1;
+	h->mkind = "physical ELF dump";
 	h->phys_read = core_read_phys;
 	h->phys_end = _elfcore_phys_end(c);
 	_sym_explain(h, "%s: every PT_LOAD holds physical addresses (QEMU "
 	    "dump-guest-memory): kernel addresses are translated", path);
-	return _phys_setup(h, "the dump's VMCOREINFO note");
+	return _phys_setup(h, "the dump's VMCOREINFO note", 1);
 }
 
-/* What -M names: an ELF core, a kdump-compressed dump, or raw memory. */
-static const struct sym_memops *
-file_kind(sym_t *h, const char *path)
+static int
+core_probe(sym_t *h, const char *path, const unsigned char *magic, size_t n)
 {
-	unsigned char magic[16];
-	ssize_t n;
-	int fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return &_sym_core_ops;		/* its open names the error */
-	n = pread(fd, magic, sizeof(magic), 0);
-	close(fd);
-	if (n >= 4 && memcmp(magic, ELFMAG, SELFMAG) == 0)
-		return &_sym_core_ops;
-	/* makedumpfile's header (diskdump.h): KDUMP, or DISKDUMP before. */
-	if (n >= 8 && (memcmp(magic, "KDUMP   ", 8) == 0 ||
-	    memcmp(magic, "DISKDUMP", 8) == 0))
-		return &_sym_kdump_ops;
-	if (n >= 12 && memcmp(magic, "makedumpfile", 12) == 0) {
-		/* QEMU 7.2's dump-guest-memory -z/-l/-s writes this too. */
-		_sym_err(h, "%s: makedumpfile's flattened format (makedumpfile "
-		    "-F, QEMU dump-guest-memory -z/-l/-s): rebuild it with "
-		    "makedumpfile -R NEWFILE < %s", path, path);
-		return NULL;
-	}
-	return &_sym_raw_ops;
+	return n >= SELFMAG && memcmp(magic, ELFMAG, SELFMAG) == 0;
 }
 
 static int
 core_open(sym_t *h, const char *path)
 {
-	const struct sym_memops *ops;
 	int rc;
 
-	if ((ops = file_kind(h, path)) == NULL)
-		return -1;
-	if (ops != &_sym_core_ops) {
-		h->mops = ops;
-		return ops->open(h, path);
-	}
 	if ((rc = core_open_fd(h, path)) == -1)
 		_sym_syserr(h, "%s", path);
 	if (rc != 0)
@@ -176,7 +147,8 @@ phys_fallback(sym_t *h, struct elfcore *c)
 		return;
 	h->phys_read = core_read_phys;
 	h->phys_end = _elfcore_phys_end(c);
-	if (_phys_setup(h, "the dump's VMCOREINFO note") == 0)
+	/* The pages a capture keeps stay virtual: only misses translate. */
+	if (_phys_setup(h, "the dump's VMCOREINFO note", 0) == 0)
 		return;
 	h->phys_read = NULL;
 	c->phys_why = strdup(h->errbuf);
@@ -193,6 +165,8 @@ core_read(sym_t *h, uint64_t addr, void *buf, size_t len)
 	struct elfcore *c = h->mpriv;
 	char miss[SYM_ERRSIZE];
 
+	if (c->physical)
+		return _phys_vread(h, addr, buf, len);
 	if (_elfcore_has(c, addr, len))
 		return _elfcore_read(h, c, addr, buf, len, h->memfile);
 	if (!c->phys_tried)
@@ -224,7 +198,10 @@ core_close(sym_t *h)
 
 const struct sym_memops _sym_kcore_ops = {
 	.name = "/proc/kcore",
+	.option = "kcore",
 	.src = SYM_SRC_KCORE,
+	.device = "/proc/kcore",
+	.autotry = 1,
 	.open = kcore_open,
 	.read = kcore_read,
 	.close = core_close,
@@ -232,16 +209,10 @@ const struct sym_memops _sym_kcore_ops = {
 
 const struct sym_memops _sym_core_ops = {
 	.name = "core file",
+	.option = "core",
 	.src = SYM_SRC_CORE,
+	.probe = core_probe,
 	.open = core_open,
 	.read = core_read,
-	.close = core_close,
-};
-
-const struct sym_memops _sym_physcore_ops = {
-	.name = "physical ELF dump",
-	.src = SYM_SRC_CORE,
-	.open = core_open,
-	.read = _phys_vread,
 	.close = core_close,
 };

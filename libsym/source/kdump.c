@@ -164,7 +164,7 @@ kdump_open_file(sym_t *h, const char *path)
 	h->phys_end = kdump_end(k);
 	_sym_explain(h, "%s: a kdump-compressed dump (\"KDUMP\" header), "
 	    "pages read through libkdumpfile by physical address", path);
-	return _phys_setup(h, "the kdump header");
+	return _phys_setup(h, "the kdump header", 1);
 }
 
 static void
@@ -204,9 +204,28 @@ kdump_close_file(sym_t *h)
 
 #endif
 
+/* makedumpfile's header (diskdump.h): KDUMP, or DISKDUMP before. */
+static int
+kdump_probe(sym_t *h, const char *path, const unsigned char *magic, size_t n)
+{
+	if (n >= 8 && (memcmp(magic, "KDUMP   ", 8) == 0 ||
+	    memcmp(magic, "DISKDUMP", 8) == 0))
+		return 1;
+	if (n >= 12 && memcmp(magic, "makedumpfile", 12) == 0) {
+		/* QEMU 7.2's dump-guest-memory -z/-l/-s writes this too. */
+		_sym_err(h, "%s: makedumpfile's flattened format (makedumpfile "
+		    "-F, QEMU dump-guest-memory -z/-l/-s): rebuild it with "
+		    "makedumpfile -R NEWFILE < %s", path, path);
+		return -1;
+	}
+	return 0;
+}
+
 const struct sym_memops _sym_kdump_ops = {
 	.name = "kdump-compressed dump",
+	.option = "core",
 	.src = SYM_SRC_CORE,
+	.probe = kdump_probe,
 	.open = kdump_open_file,
 	.read = _phys_vread,
 	.close = kdump_close_file,

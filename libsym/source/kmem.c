@@ -98,7 +98,10 @@ kmem_close(sym_t *h)
 
 const struct sym_memops _sym_kmem_ops = {
 	.name = "/dev/kmem",
+	.option = "kmem",
 	.src = SYM_SRC_KMEM,
+	.device = "/dev/kmem",
+	.autotry = 1,
 	.open = kmem_open,
 	.read = kmem_read,
 	.close = kmem_close,

@@ -30,11 +30,12 @@ raw_open(sym_t *h, const char *path)
 	_sym_explain(h, "%s: not ELF and not kdump: a raw image of physical "
 	    "memory, file offset = physical address, read with %s", path,
 	    f->use_mmap ? "mmap(2) windows" : "pread(2)");
-	return _phys_setup(h, path);
+	return _phys_setup(h, path, 1);
 }
 
 const struct sym_memops _sym_raw_ops = {
 	.name = "raw memory image",
+	.option = "core",
 	.src = SYM_SRC_CORE,
 	.open = raw_open,
 	.read = _phys_vread,

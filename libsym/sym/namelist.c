@@ -185,8 +185,7 @@ verify_banner(sym_t *h)
 		    "matches the kernel", h->nlpath);
 		return 0;
 	}
-	if (h->cap != NULL)
-		_cap_symbol(h, e);
+	_hook_symbol(h, e);
 	if (!h->from_cache)
 		_cache_note(h, e, 1);
 	addr = e->addr >= SYM_START_KERNEL_MAP && !h->nlruntime ?
@@ -305,9 +304,9 @@ load_memory(sym_t *h)
 	    "own symbol table is read out of its memory", h->memfile,
 	    (unsigned long long)names);
 	/* A capture keeps the symbols used (System.map), not the tables. */
-	_cap_pause(h, 1);
+	_hook_pause(h, 1);
 	rc = _nl_kallsyms_load(h, h->syms, origin);
-	_cap_pause(h, 0);
+	_hook_pause(h, 0);
 	if (rc == -1)
 		goto fail;
 	_sym_finding(h, "symbols", "%zu from the kernel's kallsyms tables in "
@@ -472,8 +471,7 @@ sym_lookup(sym_t *h, const char *name, struct sym_info *out)
 			_sym_err(h, "%s: not in %s", name, h->nlpath);
 		return -1;
 	}
-	if (h->cap != NULL)
-		_cap_symbol(h, e);
+	_hook_symbol(h, e);
 	if (!h->from_cache)
 		_cache_note(h, e, 1);
 	fill_info(h, e, out);

@@ -72,9 +72,9 @@ memory_btf(sym_t *h)
 	}
 	/* One big read: the trace would print it byte by byte otherwise.
 	 * A capture keeps the members used, not the megabytes of BTF. */
-	_cap_pause(h, 1);
+	_hook_pause(h, 1);
 	rc = sym_read(h, start, buf, stop - start);
-	_cap_pause(h, 0);
+	_hook_pause(h, 0);
 	if (rc == -1) {
 		free(buf);
 		return NULL;
@@ -174,14 +174,14 @@ static void
 record_member(sym_t *h, const char *type, const char *member,
     uint64_t offset, uint64_t size, const char *subtype)
 {
-	_bs_member(_cap_types(h->cap), type, member, offset, size, subtype);
+	_hook_member(h, type, member, offset, size, subtype);
 	_bs_member(h->typerec, type, member, offset, size, subtype);
 }
 
 static void
 record_type(sym_t *h, const char *type, uint64_t size, uint64_t align)
 {
-	_bs_type(_cap_types(h->cap), type, size, align);
+	_hook_type(h, type, size, align);
 	_bs_type(h->typerec, type, size, align);
 }
 

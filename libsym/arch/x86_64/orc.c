@@ -703,13 +703,13 @@ _orc_name(sym_t *h, uint64_t addr, char *buf, size_t len)
 
 	if (sym_addr2sym(h, addr, &si, &off) == -1)
 		return -1;
-	if (h->cap != NULL) {
+	if (h->hooks != NULL) {
 		e.name = si.name;
 		e.addr = si.nladdr;
 		e.type = si.type;
 		e.module = si.module;
 		e.origin = si.origin;
-		_cap_symbol(h, &e);
+		_hook_symbol(h, &e);
 	}
 	snprintf(buf, len, "%s", si.name);
 	return 0;

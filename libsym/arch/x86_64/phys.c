@@ -205,12 +205,12 @@ verify_uts(sym_t *h)
 }
 
 int
-_phys_setup(sym_t *h, const char *how)
+_phys_setup(sym_t *h, const char *how, int record)
 {
 	/* kcapture: a physical source is recorded as physical pages (not a
 	 * kdump ELF, which also holds virtual ones: core_read). */
-	if (h->cap != NULL && h->mops != &_sym_core_ops)
-		_cap_physical(h);
+	if (record)
+		_hook_physical(h);
 	if (find_vmcoreinfo(h, how) == -1 || image_facts(h) == -1 ||
 	    verify_uts(h) == -1)
 		return -1;
