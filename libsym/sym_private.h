@@ -56,6 +56,29 @@ extern const struct sym_memops _sym_kdump_ops;
  * h->src == SYM_SRC_PROC when auto found none. */
 int _src_open(sym_t *h, enum sym_source src, const char *memfile);
 
+/* ---- libraries loaded when first needed (base/dl.c) ---- */
+struct sym_dl {
+	const char *soname;		/* as configure found it */
+	const char *package;		/* the Debian package to install */
+	const char *const *names;	/* the functions wanted */
+	void **fn;			/* filled in the same order */
+	size_t n;
+	int ready;
+};
+/* 0 once every function is found, else -1 with the error set. */
+int _sym_dlload(sym_t *h, struct sym_dl *dl);
+/* struct sym_dl VAR for the functions FNS(X) lists (X(name) each). */
+#define SYM_DL_ID(f)		DL_##f,
+#define SYM_DL_NAME(f)		#f,
+#define SYM_DL_DEFINE(var, FNS, soname, package)			\
+	enum { FNS(SYM_DL_ID) var##_n };				\
+	static const char *const var##_names[] = { FNS(SYM_DL_NAME) };	\
+	static void *var##_fn[var##_n];					\
+	static struct sym_dl var = { soname, package, var##_names,	\
+	    var##_fn, var##_n, 0 }
+/* A function of a loaded library, typed as its prototype says. */
+#define SYM_DLFN(dl, f)		((__typeof__(f) *)(dl).fn[DL_##f])
+
 /* ---- the symbol table: name -> entry in O(1), address -> nearest ---- */
 struct sym_ent {
 	const char *name;

@@ -20,6 +20,14 @@
 #ifdef HAVE_LIBKDUMPFILE
 #include <libkdumpfile/kdumpfile.h>
 
+/* libkdumpfile, loaded when a kdump-compressed file is opened: linked
+ * in, it would cost every tool libstdc++ and three compressors. */
+#define KDUMP_FNS(X) X(kdump_new) X(kdump_free) X(kdump_open_fd) \
+	X(kdump_get_err) X(kdump_get_attr) X(kdump_get_typed_attr) \
+	X(kdump_read) X(kdump_blob_size) X(kdump_blob_pin) X(kdump_blob_unpin)
+SYM_DL_DEFINE(kd_dl, KDUMP_FNS, LIBKDUMPFILE_SONAME, "libkdumpfile10");
+#define KD(f)	SYM_DLFN(kd_dl, f)
+
 struct kdump {
 	kdump_ctx_t *ctx;
 	int fd;
@@ -35,7 +43,7 @@ kdump_read_phys(sym_t *h, uint64_t pa, void *buf, size_t len)
 
 	/* KPHYSADDR needs libkdumpfile's own Linux setup; outside Xen, machine
 	 * physical addresses are the kernel's physical addresses. */
-	st = kdump_read(k->ctx, KDUMP_MACHPHYSADDR, pa, buf, &got);
+	st = KD(kdump_read)(k->ctx, KDUMP_MACHPHYSADDR, pa, buf, &got);
 	if (st == KDUMP_OK && got == len)
 		return 0;
 	if (st == KDUMP_ERR_NODATA)
@@ -44,7 +52,7 @@ kdump_read_phys(sym_t *h, uint64_t pa, void *buf, size_t len)
 		    (unsigned long long)(pa + got));
 	else
 		_sym_err(h, "%s: physical 0x%llx: %s", h->memfile,
-		    (unsigned long long)(pa + got), kdump_get_err(k->ctx));
+		    (unsigned long long)(pa + got), KD(kdump_get_err)(k->ctx));
 	return -1;
 }
 
@@ -53,10 +61,14 @@ kdump_read_phys(sym_t *h, uint64_t pa, void *buf, size_t len)
 static uint64_t
 kdump_end(struct kdump *k)
 {
+	kdump_attr_t a;
 	kdump_num_t pfn;
 
-	if (kdump_get_number_attr(k->ctx, "max_pfn", &pfn) != KDUMP_OK)
+	/* kdump_get_number_attr is an inline wrapper of this call. */
+	a.type = KDUMP_NUMBER;
+	if (KD(kdump_get_typed_attr)(k->ctx, "max_pfn", &a) != KDUMP_OK)
 		return 0;
+	pfn = a.val.number;
 	if (pfn > (1ULL << 40))
 		return 0;
 	return (uint64_t)pfn * SYM_PAGE_SIZE;
@@ -73,18 +85,18 @@ header_vmcoreinfo(struct kdump *k)
 	size_t n;
 	void *p;
 
-	if (kdump_get_attr(k->ctx, "linux.vmcoreinfo.raw", &a) != KDUMP_OK ||
+	if (KD(kdump_get_attr)(k->ctx, "linux.vmcoreinfo.raw", &a) != KDUMP_OK ||
 	    a.type != KDUMP_BLOB)
 		return -1;
-	n = kdump_blob_size(a.val.blob);
+	n = KD(kdump_blob_size)(a.val.blob);
 	if (n == 0 || n > SYM_MAX_VMCOREINFO ||
-	    (p = kdump_blob_pin(a.val.blob)) == NULL)
+	    (p = KD(kdump_blob_pin)(a.val.blob)) == NULL)
 		return -1;
 	if ((k->vmcoreinfo = malloc(n + 1)) != NULL) {
 		memcpy(k->vmcoreinfo, p, n);
 		k->vmcoreinfo[n] = '\0';
 	}
-	kdump_blob_unpin(a.val.blob);
+	KD(kdump_blob_unpin)(a.val.blob);
 	return k->vmcoreinfo != NULL ? 0 : -1;
 }
 
@@ -142,15 +154,15 @@ kdump_open_file(sym_t *h, const char *path)
 		_sym_syserr(h, "%s", path);
 		return -1;
 	}
-	if (check_header(h, k->fd, path) == -1)
+	if (check_header(h, k->fd, path) == -1 || _sym_dlload(h, &kd_dl) == -1)
 		return -1;
-	if ((k->ctx = kdump_new()) == NULL) {
+	if ((k->ctx = KD(kdump_new)()) == NULL) {
 		_sym_err(h, "%s: libkdumpfile: out of memory", path);
 		return -1;
 	}
-	if (kdump_open_fd(k->ctx, k->fd) != KDUMP_OK) {
+	if (KD(kdump_open_fd)(k->ctx, k->fd) != KDUMP_OK) {
 		_sym_err(h, "%s: libkdumpfile: %s", path,
-		    kdump_get_err(k->ctx));
+		    KD(kdump_get_err)(k->ctx));
 		/* The double free above, for what check_header passed:
 		 * leak the context rather than crash. */
 		k->ctx = NULL;
@@ -175,7 +187,7 @@ kdump_close_file(sym_t *h)
 	if (k == NULL)
 		return;
 	if (k->ctx != NULL)
-		kdump_free(k->ctx);
+		KD(kdump_free)(k->ctx);
 	if (k->fd != -1)
 		close(k->fd);
 	free(k->vmcoreinfo);

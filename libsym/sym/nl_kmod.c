@@ -15,6 +15,14 @@
 
 #include "sym_private.h"
 
+/* libkmod, loaded the first time a module's path is asked for. */
+#define KMOD_FNS(X) X(kmod_new) X(kmod_unref) X(kmod_set_log_fn) \
+	X(kmod_get_dirname) X(kmod_module_new_from_name) \
+	X(kmod_module_get_path) X(kmod_module_get_initstate) \
+	X(kmod_module_unref)
+SYM_DL_DEFINE(kmod_dl, KMOD_FNS, LIBKMOD_SONAME, "libkmod2");
+#define KM(f)	SYM_DLFN(kmod_dl, f)
+
 /* libkmod logs to stderr; our errors go to the handle instead. */
 static void
 kmod_quiet(void *data, int priority, const char *file, int line,
@@ -30,20 +38,22 @@ _nl_kmod_path(sym_t *h, const char *module, char *path, size_t len)
 	const char *p, *dir;
 	int r = -1, err;
 
-	if ((ctx = kmod_new(NULL, NULL)) == NULL) {
+	if (_sym_dlload(h, &kmod_dl) == -1)
+		return -1;
+	if ((ctx = KM(kmod_new)(NULL, NULL)) == NULL) {
 		_sym_err(h, "libkmod: cannot initialize");
 		return -1;
 	}
-	kmod_set_log_fn(ctx, kmod_quiet, NULL);
-	dir = kmod_get_dirname(ctx);
-	if ((err = kmod_module_new_from_name(ctx, module, &mod)) < 0) {
+	KM(kmod_set_log_fn)(ctx, kmod_quiet, NULL);
+	dir = KM(kmod_get_dirname)(ctx);
+	if ((err = KM(kmod_module_new_from_name)(ctx, module, &mod)) < 0) {
 		errno = -err;
 		_sym_syserr(h, "module %s", module);
 		goto fail;
 	}
-	if ((p = kmod_module_get_path(mod)) == NULL) {
+	if ((p = KM(kmod_module_get_path)(mod)) == NULL) {
 		/* initstate: builtin, or live, or -ENOENT if neither. */
-		err = kmod_module_get_initstate(mod);
+		err = KM(kmod_module_get_initstate)(mod);
 		if (err == KMOD_MODULE_BUILTIN)
 			_sym_err(h, "module %s is built into the kernel: "
 			    "no .ko", module);
@@ -63,7 +73,7 @@ _nl_kmod_path(sym_t *h, const char *module, char *path, size_t len)
 	r = 0;
 fail:
 	if (mod != NULL)
-		kmod_module_unref(mod);
-	kmod_unref(ctx);
+		KM(kmod_module_unref)(mod);
+	KM(kmod_unref)(ctx);
 	return r;
 }
