@@ -1,5 +1,5 @@
 #!/bin/sh
-# `make demo`: boot the QEMU guest with compat/kmem's /dev/kmem module
+# `make demo`: boot the QEMU guest with kmod/kmem's /dev/kmem module
 # loaded and the tools installed, and give the console to an interactive
 # shell (tests/vm/guest-demo.sh), for a class. Builds what kmem-run.sh
 # builds. Leave with `poweroff -f` in the guest (or Ctrl-A x).
@@ -23,10 +23,10 @@ trap 'exit 130' INT TERM
 
 echo "demo: building the tools and the module (logs in $tmp while it runs)" >&2
 kdir=$("$here/kmem-fetch-headers.sh")
-# The module builds in a copy of compat/kmem: the tree stays clean.
+# The module builds in a copy of kmod/kmem: the tree stays clean.
 mkdir -p "$tmp/kmod"
-cp "$here/../../compat/kmem/kmem.c" "$here/../../compat/kmem/Kbuild" \
-   "$here/../../compat/kmem/Makefile" "$tmp/kmod/"
+cp "$here/../../kmod/kmem/kmem.c" "$here/../../kmod/kmem/Kbuild" \
+   "$here/../../kmod/kmem/Makefile" "$tmp/kmod/"
 if ! make -C "$tmp/kmod" KDIR="$kdir" > "$tmp/kmod.log" 2>&1; then
     tail -n 30 "$tmp/kmod.log"; echo "demo: module build failed" >&2; exit 1
 fi

@@ -1,6 +1,6 @@
 #!/bin/sh
 # The classroom guest, run as /guest.sh by tests/vm/demo.sh: load
-# compat/kmem's teaching module, print what to try, and hand the console to
+# kmod/kmem's teaching module, print what to try, and hand the console to
 # an interactive shell. When the shell exits, /init powers the guest off.
 
 export KMEMSTAT_CACHE=/tmp/kcache
@@ -21,7 +21,7 @@ PROFILE
 
 cat <<BANNER
 
-=== kmemstat demo: Linux $(uname -r), /dev/kmem from compat/kmem (read-only) ===
+=== kmemstat demo: Linux $(uname -r), /dev/kmem from kmod/kmem (read-only) ===
 This is a disposable VM; nothing here is saved. Try:
 
   kuptime --source=kmem --explain      nlist -> lseek -> read -> FSHIFT, step by step

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Transcripts for docs/HISTORY.md, run inside the QEMU guest as /guest.sh by
-# docs/gen-history.sh: load compat/kmem's teaching module, start a small
+# docs/gen-history.sh: load kmod/kmem's teaching module, start a small
 # known load (two busy loops), run the tools with --explain next to procps
 # and /proc, and send every transcript to the host with export_dir.
 # Not a test: it prints check lines only so a broken run is visible.

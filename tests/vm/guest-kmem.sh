@@ -1,6 +1,6 @@
 #!/bin/sh
 # /dev/kmem checks, run inside the QEMU guest as /guest.sh by kmem-run.sh:
-# load compat/kmem's teaching module, then compare kuptime, kloadavg and
+# load kmod/kmem's teaching module, then compare kuptime, kloadavg and
 # kps over /dev/kmem with procps and /proc, and run kmem-hostile.
 set -u
 . /lib-guest.sh

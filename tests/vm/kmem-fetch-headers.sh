@@ -1,7 +1,7 @@
 #!/bin/sh
 # Fetch and unpack the Debian headers matching the guest kernel that
 # fetch-kernel.sh resolves (same suite and flavour environment), for
-# building compat/kmem/kmem.ko out of tree.  Prints the KDIR (the flavour's
+# building kmod/kmem/kmem.ko out of tree.  Prints the KDIR (the flavour's
 # headers tree) on stdout; the rest goes to stderr.  Unpacked with dpkg -x
 # into the cache: nothing is installed.
 #

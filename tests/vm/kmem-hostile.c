@@ -1,5 +1,5 @@
 /*
- * Hostile tests for the /dev/kmem teaching module (compat/kmem), run as
+ * Hostile tests for the /dev/kmem teaching module (kmod/kmem), run as
  * root in the QEMU guest with the module loaded.  Prints "ok NAME" or
  * "not ok NAME: reason" per check (lib-guest.sh's format), "# " lines as
  * diagnostics, and exits 1 if any check failed.

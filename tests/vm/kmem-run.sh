@@ -1,5 +1,5 @@
 #!/bin/sh
-# /dev/kmem in the QEMU guest: build compat/kmem's teaching module against
+# /dev/kmem in the QEMU guest: build kmod/kmem's teaching module against
 # the guest kernel's headers (kmem-fetch-headers.sh), build kmem-hostile,
 # stage both beside `make install`, boot with guest-kmem.sh.
 # Ends with "N passed, M failed"; exit 1 on any failure, timeout or crash.
@@ -19,7 +19,7 @@ trap 'exit 130' INT TERM
 
 kdir=$("$here/kmem-fetch-headers.sh")
 # The module builds in a copy of its sources: the tree stays clean.
-cp "$here/../../compat/kmem/kmem.c" "$here/../../compat/kmem/Kbuild" "$tmp/"
+cp "$here/../../kmod/kmem/kmem.c" "$here/../../kmod/kmem/Kbuild" "$tmp/"
 mkdir -p "$tmp/kmod" && mv "$tmp/kmem.c" "$tmp/Kbuild" "$tmp/kmod/"
 if ! make -C "$kdir" M="$tmp/kmod" CC=gcc-12 modules > "$tmp/kmod.log" 2>&1; then
     tail -n 30 "$tmp/kmod.log"; echo "kmem-run: module build failed" >&2; exit 1
@@ -52,7 +52,7 @@ boot() {
     echo "# $_n: $vm_pass passed, $vm_fail failed"
     total_pass=$((total_pass + vm_pass)) total_fail=$((total_fail + vm_fail))
 }
-echo "# booting with compat/kmem loaded in the guest"
+echo "# booting with kmod/kmem loaded in the guest"
 boot kmem "$tmp/initrd.cpio.gz"
 # QEMU takes the last -append: the same command line plus lockdown.
 echo "# booting with lockdown=integrity: the module must not load"
