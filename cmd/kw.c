@@ -300,6 +300,35 @@ header(const struct wopts *o, sym_t *h)
 	return up.live ? time(NULL) : (time_t)up.now;
 }
 
+/* The utmp entries w shows, in utmp's order: a dump's users are in its
+ * saved utmp (--utmp), never in this system's. */
+static size_t
+logins(const struct wopts *o, struct utmp **out)
+{
+	struct utmp *u, *n;
+	size_t cnt = 0;
+
+	*out = NULL;
+	if (o->dead && o->utmp == NULL)
+		return 0;
+	if (o->utmp != NULL && utmpname(o->utmp) == -1)
+		err(1, "%s", o->utmp);
+	setutent();
+	while ((u = getutent()) != NULL) {
+		if (u->ut_type != USER_PROCESS)
+			continue;
+		if (o->user ? strncmp(u->ut_user, o->user, UT_NAMESIZE) != 0 :
+		    u->ut_user[0] == '\0')
+			continue;
+		if ((n = reallocarray(*out, cnt + 1, sizeof(*n))) == NULL)
+			err(1, "utmp");
+		*out = n;
+		n[cnt++] = *u;
+	}
+	endutent();
+	return cnt;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -317,9 +346,10 @@ main(int argc, char **argv)
 	    .userlen = 8, .fromlen = 16 };
 	struct common co = { 0 };
 	struct sym_psinfo ps;
-	struct sym_tasks ts;
-	struct ps_ctx *px;
-	struct utmp *u;
+	struct sym_tasks ts = { 0 };
+	struct ps_ctx *px = NULL;
+	struct utmp *us = NULL;
+	size_t i, n;
 	time_t now;
 	int c;
 	sym_t *h;
@@ -360,6 +390,9 @@ main(int argc, char **argv)
 	/* A dump's users are in its saved utmp, not in this system's. */
 	o.dead = sym_source(h) == SYM_SRC_CORE;
 	now = o.header ? header(&o, h) : 0;
+	/* Nobody logged in: w reads no process, nor do we. */
+	if ((n = logins(&o, &us)) == 0)
+		goto done;
 	if (sym_tasks(h, SYM_TASKS_CMDLINE, &ts) == -1 ||
 	    sym_psinfo(h, &ps) == -1)
 		errx(1, "%s", sym_geterr(h));
@@ -367,22 +400,12 @@ main(int argc, char **argv)
 		now = (time_t)ps.now;
 	if ((px = psfmt_open_text()) == NULL)
 		err(1, "psfmt_open_text");
-	if (o.dead && o.utmp == NULL)
-		goto done;
-	if (o.utmp != NULL && utmpname(o.utmp) == -1)
-		err(1, "%s", o.utmp);
-	setutent();
-	while ((u = getutent()) != NULL) {
-		if (u->ut_type != USER_PROCESS)
-			continue;
-		if (o.user ? strncmp(u->ut_user, o.user, UT_NAMESIZE) == 0 :
-		    u->ut_user[0] != '\0')
-			show(&o, u, &ts, px, now, ps.hz, h);
-	}
-	endutent();
+	for (i = 0; i < n; i++)
+		show(&o, &us[i], &ts, px, now, ps.hz, h);
 done:
 	psfmt_close(px);
 	sym_tasks_free(&ts);
+	free(us);
 	sym_close(h);
 	return 0;
 }
