@@ -131,7 +131,8 @@ check_once() {
 }
 check() {
 	_name=$1; shift
-	if check_once "$@" || check_once "$@"; then
+	# A busy machine can let a clock column tick twice between the reads.
+	if check_once "$@" || check_once "$@" || check_once "$@"; then
 		ok "$_name"
 	else
 		printf '%s\n' "$_before" > "$tmpd/want"
@@ -197,7 +198,7 @@ full_once() {
 }
 full() {
 	_name=$1; shift
-	if full_once "$@" || full_once "$@"; then
+	if full_once "$@" || full_once "$@" || full_once "$@"; then
 		ok "$_name"
 	else
 		not_ok "$_name" "$(head -6 "$tmpd/why")"
