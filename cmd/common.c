@@ -70,6 +70,13 @@ common_open(struct common *co)
 
 	if ((h = sym_open(&co->so, err)) == NULL)
 		errx(1, "%s", err);
+	/* /proc needs no namelist: one the user named must not pass unseen. */
+	if (sym_source(h) == SYM_SRC_PROC && !co->namelist_alone &&
+	    (co->so.namelist != NULL || co->so.btf != NULL))
+		errx(1, "%s %s: no kernel memory to read with it (%s)",
+		    co->so.namelist != NULL ? "-N" : "--btf",
+		    co->so.namelist != NULL ? co->so.namelist : co->so.btf,
+		    *sym_refusals(h) ? sym_refusals(h) : "--source=proc");
 	if (co->so.explain != NULL)
 		fprintf(stderr, "explain: reading from %s (source %s)\n",
 		    sym_memfile(h), sym_source_name(sym_source(h)));

@@ -30,6 +30,7 @@ enum {
 struct common {
 	struct sym_opts so;
 	int compare;
+	int namelist_alone;	/* -N means something without memory (ksym) */
 };
 
 /* 1 if c was a common option (handled), 0 if the tool must handle it. */

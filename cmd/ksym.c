@@ -135,6 +135,7 @@ main(int argc, char **argv)
 	if ((list && (addrs || optind < argc)) || (!list && optind == argc &&
 	    co.so.memfile == NULL))
 		usage(2);
+	co.namelist_alone = 1;
 	h = common_open(&co);
 	if (list)
 		rc = list_all(h);

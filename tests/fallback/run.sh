@@ -100,4 +100,9 @@ fails_with "-N Debian placeholder recognised" 'placeholder' \
 printf 'ffffffff81000000 T _text\nffffffff81000010 T other' > "$tmpd/nonl.map"
 fails_with "-N symbol missing" 'avenrun: not in' \
     "$bin/ksym" -N "$tmpd/nonl.map" avenrun
+# /proc needs no namelist: one the user named is not ignored in silence.
+fails_with "-N with /proc only" 'no kernel memory to read with it' \
+    "$bin/kuptime" --source=proc -N "$tmpd/nonl.map"
+fails_with "--btf with /proc only" 'no kernel memory to read with it' \
+    "$bin/kps" --source=proc --btf "$tmpd/nonl.map"
 done_testing
