@@ -73,7 +73,7 @@ common_open(struct common *co)
 	/* /proc needs no namelist: one the user named must not pass unseen. */
 	if (sym_source(h) == SYM_SRC_PROC && !co->namelist_alone &&
 	    (co->so.namelist != NULL || co->so.btf != NULL))
-		errx(1, "%s %s: no kernel memory to read with it (%s)",
+		warnx("%s %s: not used: reading /proc, no kernel memory (%s)",
 		    co->so.namelist != NULL ? "-N" : "--btf",
 		    co->so.namelist != NULL ? co->so.namelist : co->so.btf,
 		    *sym_refusals(h) ? sym_refusals(h) : "--source=proc");
