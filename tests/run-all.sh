@@ -21,7 +21,7 @@ tally() {
 			fail=$((fail + 1))
 		fi
 	done
-	for trs in "$bdir"/tests/layers.trs "$bdir"/tests/fixture/*.trs "$bdir"/tests/fallback/*.trs "$bdir"/tests/ps/*.trs; do
+	for trs in "$bdir"/tests/layers.trs "$bdir"/tests/man.trs "$bdir"/tests/fixture/*.trs "$bdir"/tests/fallback/*.trs "$bdir"/tests/ps/*.trs; do
 		[ -f "$trs" ] || { fail=$((fail + 1)); continue; }
 		pass=$((pass + $(grep -c '^:test-result: PASS' "$trs")))
 		fail=$((fail + $(grep -c '^:test-result: \(FAIL\|ERROR\|XPASS\)' "$trs")))
