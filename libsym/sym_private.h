@@ -52,6 +52,8 @@ extern const struct sym_memops _sym_core_ops;
 extern const struct sym_memops _sym_devmem_ops;
 extern const struct sym_memops _sym_raw_ops;
 extern const struct sym_memops _sym_kdump_ops;
+/* libkdumpfile, loaded now: 0, or -1 with the error set. */
+int _kdump_load(sym_t *h);
 /* Opens the source --source and -M ask for (the probe loop); 0 with
  * h->src == SYM_SRC_PROC when auto found none. */
 int _src_open(sym_t *h, enum sym_source src, const char *memfile);

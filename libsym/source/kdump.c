@@ -22,11 +22,20 @@
 
 /* libkdumpfile, loaded when a kdump-compressed file is opened: linked
  * in, it would cost every tool libstdc++ and three compressors. */
-#define KDUMP_FNS(X) X(kdump_new) X(kdump_free) X(kdump_open_fd) \
+#define KDUMP_FNS(X) X(kdump_new) X(kdump_free) \
 	X(kdump_get_err) X(kdump_get_attr) X(kdump_get_typed_attr) \
+	X(kdump_open_fdset) \
 	X(kdump_read) X(kdump_blob_size) X(kdump_blob_pin) X(kdump_blob_unpin)
 SYM_DL_DEFINE(kd_dl, KDUMP_FNS, LIBKDUMPFILE_SONAME, "libkdumpfile10");
 #define KD(f)	SYM_DLFN(kd_dl, f)
+/* kdump_open_fd and kdump_get_number_attr are inline wrappers in 0.5's
+ * header, not in the library: the calls below go to what they wrap. */
+
+int
+_kdump_load(sym_t *h)
+{
+	return _sym_dlload(h, &kd_dl);
+}
 
 struct kdump {
 	kdump_ctx_t *ctx;
@@ -64,7 +73,6 @@ kdump_end(struct kdump *k)
 	kdump_attr_t a;
 	kdump_num_t pfn;
 
-	/* kdump_get_number_attr is an inline wrapper of this call. */
 	a.type = KDUMP_NUMBER;
 	if (KD(kdump_get_typed_attr)(k->ctx, "max_pfn", &a) != KDUMP_OK)
 		return 0;
@@ -160,7 +168,7 @@ kdump_open_file(sym_t *h, const char *path)
 		_sym_err(h, "%s: libkdumpfile: out of memory", path);
 		return -1;
 	}
-	if (KD(kdump_open_fd)(k->ctx, k->fd) != KDUMP_OK) {
+	if (KD(kdump_open_fdset)(k->ctx, 1, &k->fd) != KDUMP_OK) {
 		_sym_err(h, "%s: libkdumpfile: %s", path,
 		    KD(kdump_get_err)(k->ctx));
 		/* The double free above, for what check_header passed:
@@ -197,6 +205,13 @@ kdump_close_file(sym_t *h)
 }
 
 #else	/* !HAVE_LIBKDUMPFILE */
+
+int
+_kdump_load(sym_t *h)
+{
+	_sym_err(h, "built without libkdumpfile");
+	return -1;
+}
 
 static int
 kdump_open_file(sym_t *h, const char *path)

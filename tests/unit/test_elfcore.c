@@ -537,6 +537,18 @@ START_TEST(test_proc_kcore)
 }
 END_TEST
 
+/* Every libkdumpfile function the kdump source calls is in the library
+ * it dlopens: the header's inline wrappers (kdump_open_fd) are not. */
+START_TEST(test_kdump_library)
+{
+	sym_t *h = _sym_new(NULL);
+
+	ck_assert_ptr_nonnull(h);
+	ck_assert_msg(_kdump_load(h) == 0, "%s", sym_geterr(h));
+	sym_close(h);
+}
+END_TEST
+
 Suite *
 suite_elfcore(void)
 {
@@ -558,6 +570,9 @@ suite_elfcore(void)
 	tcase_add_test(tc, test_bad_segments);
 	tcase_add_test(tc, test_patched);
 	tcase_add_test(tc, test_vmcoreinfo_too_big);
+#ifdef HAVE_LIBKDUMPFILE
+	tcase_add_test(tc, test_kdump_library);
+#endif
 	if ((fd = open("/proc/kcore", O_RDONLY | O_CLOEXEC)) != -1) {
 		close(fd);
 		tcase_add_test(tc, test_proc_kcore);
