@@ -22,7 +22,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "common.h"
+#include "../common.h"
 #include "psfmt.h"
 
 enum {
