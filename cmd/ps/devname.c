@@ -117,9 +117,9 @@ driver_name(struct devname *dn, char *buf, unsigned maj, unsigned min)
 	return same_dev(buf, maj, min);
 }
 
-/* The device files of the old fixed majors (devices.txt). */
+/* The majors of devices.txt with one name and the minor after it. */
 static int
-guess_path(char *buf, unsigned maj, unsigned min)
+fixed_major(char *buf, unsigned maj, unsigned min)
 {
 	static const struct { unsigned major; const char *fmt; } tab[] = {
 		{ 11, "ttyB" }, { 17, "ttyH" }, { 19, "ttyC" }, { 22, "ttyD" },
@@ -135,6 +135,19 @@ guess_path(char *buf, unsigned maj, unsigned min)
 	};
 	size_t i;
 
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		if (tab[i].major == maj) {
+			snprintf(buf, TTY_NAME_SIZE, "/dev/%s%u", tab[i].fmt,
+			    min);
+			return 1;
+		}
+	return 0;		/* 204's low-density names: not here */
+}
+
+/* The device files of the old fixed majors (devices.txt). */
+static int
+guess_path(char *buf, unsigned maj, unsigned min)
+{
 	if (maj == 3 && min <= 255)
 		snprintf(buf, TTY_NAME_SIZE, "/dev/tty%c%c",
 		    "pqrstuvwxyzabcde"[min >> 4], "0123456789abcdef"[min & 15]);
@@ -146,14 +159,8 @@ guess_path(char *buf, unsigned maj, unsigned min)
 		    min + (maj - 136) * 256);
 	else if (maj == 156)
 		snprintf(buf, TTY_NAME_SIZE, "/dev/ttySR%u", min + 256);
-	else {
-		for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
-			if (tab[i].major == maj)
-				break;
-		if (i == sizeof(tab) / sizeof(tab[0]))
-			return 0;	/* 204's low-density names: not here */
-		snprintf(buf, TTY_NAME_SIZE, "/dev/%s%u", tab[i].fmt, min);
-	}
+	else if (!fixed_major(buf, maj, min))
+		return 0;
 	return same_dev(buf, maj, min);
 }
 

@@ -11,14 +11,17 @@
 
 #include "kps.h"
 
-/* procps generate_sysv_list: -f, -F, -l, -j, -L, -T... columns. */
+#define PUSH(s) (push[(*n)++] = (s))
+
+/*
+ * procps generate_sysv_list: -f, -F, -l, -j, -L, -T... columns, pushed
+ * last first; here the command and the columns up to the priority.
+ */
 static void
-sysv_specs(const struct args *a, const char *push[], int *n)
+sysv_right(const struct args *a, const char *push[], int *n)
 {
 	unsigned ff = a->format_flags, fm = a->format_modifiers;
-	unsigned tf = a->thread_flags;
 
-#define PUSH(s) (push[(*n)++] = (s))
 	if (a->prefer_bsd) {
 		PUSH(ff ? "cmd" : "args");
 		PUSH("bsdtime");
@@ -41,6 +44,15 @@ sysv_specs(const struct args *a, const char *push[], int *n)
 		PUSH("sz");
 	if (ff & FF_Ul)
 		PUSH(fm & FM_y ? "rss" : "addr_1");
+}
+
+/* ... and from the priority leftwards. */
+static void
+sysv_left(const struct args *a, const char *push[], int *n)
+{
+	unsigned ff = a->format_flags, fm = a->format_modifiers;
+	unsigned tf = a->thread_flags;
+
 	if (fm & FM_c) {
 		PUSH("pri");
 		PUSH("class");
@@ -96,7 +108,8 @@ sysv_format(const struct args *a, struct ps_format *f)
 		bad("modifier -y without format -l makes no sense");
 		return;
 	}
-	sysv_specs(a, push, &n);
+	sysv_right(a, push, &n);
+	sysv_left(a, push, &n);
 	while (n > 0)			/* pushed last column first */
 		add_spec(f, push[--n]);
 }
