@@ -21,7 +21,7 @@
 #include <utmp.h>
 
 #include "common.h"
-#include "psfmt.h"
+#include "ps/psfmt.h"
 #include "uptimefmt.h"
 
 #define MAX_CMD_WIDTH	512

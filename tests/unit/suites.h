@@ -16,5 +16,7 @@ Suite *suite_ktasks(void);
 Suite *suite_phys(void);
 Suite *suite_kallsyms(void);
 Suite *suite_orc(void);
+Suite *suite_escape(void);
+Suite *suite_devname(void);
 
 #endif
