@@ -339,6 +339,9 @@ int _sym_read_u32(sym_t *h, uint64_t addr, uint32_t *v);
 int _sym_read_s64(sym_t *h, uint64_t addr, int64_t *v);
 /* Runtime address of name, or -1 with the error set. */
 int _sym_addr(sym_t *h, const char *name, uint64_t *addr);
+/* An optional symbol: 0 and its address, 1 if the namelist lacks it (no
+ * error set), -1 if the namelist can't be read. */
+int _sym_addr_probe(sym_t *h, const char *name, uint64_t *addr);
 /* A pointer read from kernel memory may be followed only if this holds. */
 int _sym_kaddr_ok(uint64_t addr);
 
