@@ -1470,40 +1470,30 @@ done:
 
 /*
  * getboottime64(): offs_real - offs_boot of the timekeeper, what
- * /proc/stat prints as btime.  tk_core is { seqcount; timekeeper }: the
- * timekeeper sits at the seqcount's size rounded up to its alignment
- * (the rule uptime.c uses).
+ * /proc/stat prints as btime.
  */
 static int
 boot_time(sym_t *h, unsigned long long *bt)
 {
 	struct sym_member real, boot;
-	uint64_t core, seqsz, align, tk;
-	uint32_t s1, s2;
+	unsigned char tk[1024];
+	uint64_t seq, tka, end;
 	int64_t r, b, t, sec;
-	int i;
 
-	if (_sym_addr(h, "tk_core", &core) == -1 ||
-	    _sym_type_size(h, "seqcount_raw_spinlock_t", &seqsz) == -1 ||
-	    _sym_type_align(h, "timekeeper", &align) == -1 ||
+	if (_sym_timekeeper(h, &seq, &tka) == -1 ||
 	    member(h, "timekeeper", "offs_real", &real) == -1 ||
 	    member(h, "timekeeper", "offs_boot", &boot) == -1)
 		return -1;
-	tk = core + (seqsz + align - 1) / align * align;
-	for (i = 0; i < 16; i++) {
-		if (_sym_read_u32(h, core, &s1) == -1 ||
-		    _sym_read_s64(h, tk + real.offset, &r) == -1 ||
-		    _sym_read_s64(h, tk + boot.offset, &b) == -1 ||
-		    _sym_read_u32(h, core, &s2) == -1)
-			return -1;
-		if (s1 == s2 && !(s1 & 1))
-			break;
-	}
-	if (i == 16) {
-		_sym_err(h, "tk_core at 0x%llx: never got a consistent read",
-		    (unsigned long long)core);
+	end = (real.offset > boot.offset ? real.offset : boot.offset) + 8;
+	if (end > sizeof(tk)) {
+		_sym_err(h, "struct timekeeper: offs_real or offs_boot at %llu "
+		    "bytes is implausible", (unsigned long long)end);
 		return -1;
 	}
+	if (_sym_timekeeper_copy(h, seq, tka, tk, end) == -1)
+		return -1;
+	r = (int64_t)_sym_field(tk, &real);
+	b = (int64_t)_sym_field(tk, &boot);
 	/* ktime_to_timespec64 rounds toward minus infinity */
 	t = r - b;
 	sec = t / (int64_t)NSEC_PER_SEC;

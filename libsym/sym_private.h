@@ -342,6 +342,11 @@ int _sym_addr(sym_t *h, const char *name, uint64_t *addr);
 /* An optional symbol: 0 and its address, 1 if the namelist lacks it (no
  * error set), -1 if the namelist can't be read. */
 int _sym_addr_probe(sym_t *h, const char *name, uint64_t *addr);
+/* The core timekeeper: its seqcount and its struct timekeeper (uptime.c);
+ * a copy of len bytes of the latter taken while the seqcount held still. */
+int _sym_timekeeper(sym_t *h, uint64_t *seq, uint64_t *tk);
+int _sym_timekeeper_copy(sym_t *h, uint64_t seq, uint64_t tk, void *buf,
+    size_t len);
 /* A pointer read from kernel memory may be followed only if this holds. */
 int _sym_kaddr_ok(uint64_t addr);
 
