@@ -6,7 +6,9 @@
  * offset out of range, a token without its NUL, a name running past the
  * stream, an absurd symbol count, a truncated stream, an empty name, a
  * name too long, names that expand past any kernel's, a _stext that
- * neither form of kallsyms_offsets gives.
+ * neither form of kallsyms_offsets gives.  The same again for 7.0's
+ * place-relative offsets (no kallsyms_relative_base): a table that
+ * decodes, a _stext it does not give, an offsets array cut short.
  * Each must fail with one line naming the table's address, never crash
  * or hang.
  */
@@ -101,19 +103,53 @@ put_names(uint64_t at)
 	return pos;
 }
 
+/* VMCOREINFO's lines for the tables; relbase 0: none (7.0). */
 static void
-set_vmcoreinfo(uint64_t names, uint64_t stext)
+vmcoreinfo_for(uint64_t names, uint64_t offsets, uint64_t relbase,
+    uint64_t stext)
 {
+	char rb[64] = "";
+
+	if (relbase != 0)
+		snprintf(rb, sizeof(rb), "SYMBOL(kallsyms_relative_base)=%llx\n",
+		    (unsigned long long)relbase);
 	snprintf(vmci, sizeof(vmci), "OSRELEASE=6.1.0-kmemstat-test\n"
 	    "SYMBOL(kallsyms_names)=%llx\nSYMBOL(kallsyms_num_syms)=%llx\n"
 	    "SYMBOL(kallsyms_token_table)=%llx\n"
 	    "SYMBOL(kallsyms_token_index)=%llx\n"
-	    "SYMBOL(kallsyms_offsets)=%llx\n"
-	    "SYMBOL(kallsyms_relative_base)=%llx\nSYMBOL(_stext)=%llx\n",
+	    "SYMBOL(kallsyms_offsets)=%llx\n%sSYMBOL(_stext)=%llx\n",
 	    (unsigned long long)names, (unsigned long long)A_NUM,
 	    (unsigned long long)A_TTAB, (unsigned long long)A_TIDX,
-	    (unsigned long long)A_OFFSETS, (unsigned long long)A_RELBASE,
-	    (unsigned long long)stext);
+	    (unsigned long long)offsets, rb, (unsigned long long)stext);
+}
+
+static void
+set_vmcoreinfo(uint64_t names, uint64_t stext)
+{
+	vmcoreinfo_for(names, A_OFFSETS, A_RELBASE, stext);
+}
+
+/*
+ * 7.0's form (a081b5789255): VMCOREINFO without kallsyms_relative_base,
+ * and each offset the distance from its own slot to its symbol, as the
+ * assembler resolves scripts/kallsyms.c's "_text - . + (offset)".
+ */
+static const uint64_t place_addr[] = { RELBASE, RELBASE + 0x100,
+    KBASE + 0x40 };
+
+static void
+set_place_relative(uint64_t offsets, uint64_t stext)
+{
+	int32_t off;
+	size_t i;
+
+	vmcoreinfo_for(A_NAMES, offsets, 0, stext);
+	for (i = 0; i < 3; i++) {
+		if (offsets + 4 * i + 4 > KBASE + MEMSZ)
+			break;
+		off = (int32_t)(int64_t)(place_addr[i] - (offsets + 4 * i));
+		put(offsets + 4 * i, &off, 4);
+	}
 }
 
 static sym_t *
@@ -331,6 +367,56 @@ START_TEST(test_missing_symbol)
 }
 END_TEST
 
+START_TEST(test_place_relative_loads)
+{
+	struct symtab *t = _symtab_new();
+	sym_t *h;
+	size_t i;
+
+	set_place_relative(A_OFFSETS, RELBASE);
+	h = fake_handle();
+	ck_assert_int_eq(_nl_kallsyms_load(h, t, "fake"), 0);
+	ck_assert_uint_eq(_symtab_count(t), 3);
+	for (i = 0; i < 3; i++)
+		ck_assert_uint_eq(_symtab_at(t, i)->addr, place_addr[i]);
+	/* below the offsets table: a negative offset */
+	ck_assert_uint_eq(_symtab_find(t, "fixed")->addr, KBASE + 0x40);
+	_symtab_free(t);
+	sym_close(h);
+}
+END_TEST
+
+START_TEST(test_place_relative_stext_mismatch)
+{
+	set_place_relative(A_OFFSETS, RELBASE + 0x1000);
+	assert_refused("kallsyms_offsets at 0xffffffff81000100: _stext "
+	    "decodes to 0xffffffff82000000 place-relative (no "
+	    "kallsyms_relative_base), but VMCOREINFO says 0xffffffff82001000");
+}
+END_TEST
+
+/* The dump ends inside kallsyms_offsets: 3 symbols, room for 2. */
+START_TEST(test_place_relative_offsets_cut)
+{
+	set_place_relative(KBASE + MEMSZ - 8, RELBASE);
+	assert_refused("kallsyms_offsets at 0xffffffff8104fff8: ");
+}
+END_TEST
+
+/* Neither table of addresses: refused, naming both. */
+START_TEST(test_no_addresses)
+{
+	char *p;
+
+	set_place_relative(A_OFFSETS, RELBASE);
+	p = strstr(vmci, "SYMBOL(kallsyms_offsets)");
+	ck_assert_ptr_nonnull(p);
+	memcpy(p, "SYMBOL(kallsyms_xxxxxxx)", 24);
+	assert_refused("fake-core: VMCOREINFO has neither "
+	    "SYMBOL(kallsyms_offsets) nor SYMBOL(kallsyms_addresses)");
+}
+END_TEST
+
 /* Through the namelist: no file to fall back on, both reasons said. */
 START_TEST(test_namelist_says_both)
 {
@@ -370,6 +456,10 @@ suite_kallsyms(void)
 	tcase_add_test(tc, test_stext_mismatch);
 	tcase_add_test(tc, test_missing_symbol);
 	tcase_add_test(tc, test_namelist_says_both);
+	tcase_add_test(tc, test_place_relative_loads);
+	tcase_add_test(tc, test_place_relative_stext_mismatch);
+	tcase_add_test(tc, test_place_relative_offsets_cut);
+	tcase_add_test(tc, test_no_addresses);
 	suite_add_tcase(s, tc);
 	return s;
 }
