@@ -169,6 +169,7 @@ uptime_timekeeper(sym_t *h, struct sym_uptime *up, uint64_t *ns)
 static int
 tick_length(sym_t *h, uint64_t *tick)
 {
+	char why[SYM_ERRSIZE];
 	struct sym_member mult, shift;
 	uint64_t a;
 	uint32_t m = 0, sh = 0;
@@ -181,10 +182,16 @@ tick_length(sym_t *h, uint64_t *tick)
 	if ((rc = _sym_addr_probe(h, "clocksource_jiffies", &a)) == 1)
 		_sym_err(h, "%s: neither tick_nsec (gone since a849a0273d0f, "
 		    "6.13) nor clocksource_jiffies: no tick length", h->nlpath);
-	if (rc != 0 ||
-	    _sym_member(h, "clocksource", "mult", &mult) == -1 ||
-	    _sym_member(h, "clocksource", "shift", &shift) == -1 ||
-	    mult.size != 4 || shift.size != 4 ||
+	if (rc != 0)
+		return -1;
+	if (_sym_member(h, "clocksource", "mult", &mult) == -1 ||
+	    _sym_member(h, "clocksource", "shift", &shift) == -1) {
+		memcpy(why, h->errbuf, sizeof(why));
+		_sym_err(h, "no tick_nsec (gone since a849a0273d0f, 6.13), and "
+		    "clocksource_jiffies needs struct clocksource: %.300s", why);
+		return -1;
+	}
+	if (mult.size != 4 || shift.size != 4 ||
 	    sym_read(h, a + mult.offset, &m, 4) == -1 ||
 	    sym_read(h, a + shift.offset, &sh, 4) == -1)
 		return -1;
