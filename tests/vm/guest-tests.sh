@@ -200,10 +200,13 @@ check_ps_all() {
     _fmt=pid,ppid,pgid,sid,tty,uid,gid,ni,nlwp,comm
     /bin/ps -e -o "$_fmt" | grep -v -e ' ps$' -e ' kps$' -e kworker > /tmp/pse.want
     kps --source=kcore -e -o "$_fmt" 2>/tmp/kt.err | grep -v -e ' ps$' -e ' kps$' -e kworker > /tmp/pse.got
-    # Tasks that came or went between the two listings are not compared.
-    _bad=$(awk 'NR == FNR { want[$1] = $0; next }
+    # Tasks that came or went between the two listings are not compared,
+    # but nine in ten of ps's must be there (7.x guests have about 35
+    # tasks that are not kworkers, 6.1 more).
+    _bad=$(awk 'NR == FNR { want[$1] = $0; n++; next }
         ($1 in want) && want[$1] != $0 { print "pid " $1 ": ps \"" want[$1] "\", kps \"" $0 "\"" }
-        ($1 in want) { same++ } END { if (same < 40) print "only " same " tasks in common" }' \
+        ($1 in want) && FNR > 1 { same++ }
+        END { if (same < 20 || same * 10 < (n - 1) * 9) print "only " same " of " (n - 1) " tasks in common" }' \
         /tmp/pse.want /tmp/pse.got)
     if [ -z "$_bad" ]; then ok "kps-e-stable-columns ($(wc -l < /tmp/pse.got) lines)"
     else not_ok kps-e-stable-columns "$(printf '%s' "$_bad" | head -n 3 | tr '\n' ' ')"; fi
