@@ -521,16 +521,38 @@ sym_lookup(sym_t *h, const char *name, struct sym_info *out)
 	return 0;
 }
 
-int
-_sym_addr_probe(sym_t *h, const char *name, uint64_t *addr)
+/* names[i] in the namelist held now (the cache, perhaps), or -1. */
+static int
+held(const sym_t *h, const char *const *names)
 {
-	const struct sym_ent *e;
-	struct sym_info si;
-	int failed;
+	int i;
 
-	if ((e = find(h, name, &failed)) == NULL)
-		return failed ? -1 : 1;
-	found(h, name, e, &si);
+	for (i = 0; names[i] != NULL; i++)
+		if (_symtab_find(h->syms, names[i]) != NULL)
+			return i;
+	return -1;
+}
+
+int
+_sym_addr_any(sym_t *h, const char *const *names, uint64_t *addr,
+    const char **which)
+{
+	const struct sym_ent *e = NULL;
+	struct sym_info si;
+	int i, failed;
+
+	if (_sym_load_namelist(h) == -1)
+		return -1;
+	/* The cache first: a name it holds spares loading the whole. */
+	if ((i = held(h, names)) >= 0)
+		e = find(h, names[i], &failed);
+	for (i = 0; e == NULL && names[i] != NULL; i++)
+		if ((e = find(h, names[i], &failed)) == NULL && failed)
+			return -1;
+	if (e == NULL)
+		return 1;
+	*which = e->name;
+	found(h, e->name, e, &si);
 	*addr = si.addr;
 	return 0;
 }

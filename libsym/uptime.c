@@ -30,38 +30,36 @@ struct tk_layout {
 static int
 timekeeper_core(sym_t *h, uint64_t *core, const char **name)
 {
+	static const char *const names[] = { "tk_core", "timekeeper_data",
+	    NULL };
 	int rc;
 
-	*name = "tk_core";
-	if ((rc = _sym_addr_probe(h, *name, core)) != 1)
-		return rc;
-	*name = "timekeeper_data";
-	if ((rc = _sym_addr_probe(h, *name, core)) != 1)
-		return rc;
-	_sym_err(h, "%s: neither tk_core nor timekeeper_data (22c62b9a84b8, "
-	    "6.17): no timekeeper", h->nlpath);
-	return -1;
+	if ((rc = _sym_addr_any(h, names, core, name)) == 1)
+		_sym_err(h, "%s: neither tk_core nor timekeeper_data "
+		    "(22c62b9a84b8, 6.17): no timekeeper", h->nlpath);
+	return rc == 0 ? 0 : -1;
 }
 
 /*
- * The timekeeper's offset in its pair.  6.13 named the pair struct tk_data
- * (kernel/time/timekeeping.c): BTF gives the member.  Before, tk_core was
- * an anonymous struct { seqcount_raw_spinlock_t seq; struct timekeeper
- * timekeeper; }: the seqcount's size rounded up to the timekeeper's
- * alignment.
+ * The timekeeper's offset in its pair.  tk_core was an anonymous struct {
+ * seqcount_raw_spinlock_t seq; struct timekeeper timekeeper; }, named
+ * struct tk_data in 6.13 with the same two first: the seqcount's size
+ * rounded up to the timekeeper's alignment.  timekeeper_data (6.17) is an
+ * array of struct tk_data: BTF has it, and places the member.
  */
 static int
-timekeeper_offset(sym_t *h, uint64_t *off)
+timekeeper_offset(sym_t *h, int array, uint64_t *off)
 {
 	struct sym_member m;
 	uint64_t seq, align;
 
-	if (_sym_type_size(h, "tk_data", &seq) == 0) {
-		if (_sym_member(h, "tk_data", "timekeeper", &m) == -1)
+	if (array) {
+		if (_sym_type_size(h, "tk_data", &seq) == -1 ||
+		    _sym_member(h, "tk_data", "timekeeper", &m) == -1)
 			return -1;
 		*off = m.offset;
-		_sym_explain(h, "struct tk_data (6.13): %llu bytes, timekeeper "
-		    "at +%llu", (unsigned long long)seq,
+		_sym_explain(h, "timekeeper_data[0]: struct tk_data of %llu "
+		    "bytes, timekeeper at +%llu", (unsigned long long)seq,
 		    (unsigned long long)m.offset);
 		return 0;
 	}
@@ -79,7 +77,7 @@ _sym_timekeeper(sym_t *h, uint64_t *seq, uint64_t *tk)
 	uint64_t off;
 
 	if (timekeeper_core(h, seq, &name) == -1 ||
-	    timekeeper_offset(h, &off) == -1)
+	    timekeeper_offset(h, strcmp(name, "tk_core") != 0, &off) == -1)
 		return -1;
 	*tk = *seq + off;
 	_sym_explain(h, "timekeeper: %s at 0x%llx, its seqcount first and "
@@ -169,21 +167,22 @@ uptime_timekeeper(sym_t *h, struct sym_uptime *up, uint64_t *ns)
 static int
 tick_length(sym_t *h, uint64_t *tick)
 {
+	static const char *const names[] = { "tick_nsec",
+	    "clocksource_jiffies", NULL };
 	char why[SYM_ERRSIZE];
+	const char *name;
 	struct sym_member mult, shift;
 	uint64_t a;
 	uint32_t m = 0, sh = 0;
 	int rc;
 
-	if ((rc = _sym_addr_probe(h, "tick_nsec", &a)) == 0)
-		return sym_read(h, a, tick, sizeof(*tick));
-	if (rc == -1)
-		return -1;
-	if ((rc = _sym_addr_probe(h, "clocksource_jiffies", &a)) == 1)
+	if ((rc = _sym_addr_any(h, names, &a, &name)) == 1)
 		_sym_err(h, "%s: neither tick_nsec (gone since a849a0273d0f, "
 		    "6.13) nor clocksource_jiffies: no tick length", h->nlpath);
 	if (rc != 0)
 		return -1;
+	if (strcmp(name, "tick_nsec") == 0)
+		return sym_read(h, a, tick, sizeof(*tick));
 	if (_sym_member(h, "clocksource", "mult", &mult) == -1 ||
 	    _sym_member(h, "clocksource", "shift", &shift) == -1) {
 		memcpy(why, h->errbuf, sizeof(why));
