@@ -289,7 +289,10 @@ kuptime >/dev/null 2>&1
 if ls /tmp/kcache/*.map >/dev/null 2>&1; then ok cache-written
 else not_ok cache-written "no /tmp/kcache/*.map after a run"; fi
 kuptime --explain >/dev/null 2>/tmp/kt.err
-if grep -q 'symbols from the cache' /tmp/kt.err; then ok cache-used
+# A symbol the kernel lacks (tk_core on 6.17+) must not send it back to
+# the whole namelist either.
+if grep -q 'symbols from the cache' /tmp/kt.err &&
+    ! grep -q 'loading the full namelist' /tmp/kt.err; then ok cache-used
 else not_ok cache-used "second run did not use the cache$(first_err /tmp/kt.err)"; fi
 # ... and the struct members beside them, as a BTF subset.
 if ls /tmp/kcache/*.btf >/dev/null 2>&1 && grep -q 'the cached subset' /tmp/kt.err &&
