@@ -1506,13 +1506,39 @@ boot_time(sym_t *h, unsigned long long *bt)
 	return 0;
 }
 
+/*
+ * kernel.pid_max of the kernel read (procps sizes PID columns by it); a
+ * dump's is not the reading machine's.  Optional: 0 if unknown.  The
+ * variable pid_max, or since 7863dcc72d0f (6.14) init_pid_ns.pid_max.
+ */
+static long
+pid_max(sym_t *h)
+{
+	static const char *const var[] = { "pid_max", NULL };
+	static const char *const ns[] = { "init_pid_ns", NULL };
+	struct sym_member m = { 0, 4 };
+	const char *which;
+	uint64_t a;
+	uint32_t v;
+
+	if (_sym_addr_any(h, var, &a, &which) != 0 &&
+	    (_sym_addr_any(h, ns, &a, &which) != 0 ||
+	    member(h, "pid_namespace", "pid_max", &m) == -1))
+		return 0;
+	if (m.size != 4 || _sym_read_u32(h, a + m.offset, &v) == -1 ||
+	    v == 0 || v > (1U << 22))
+		return 0;
+	_sym_explain(h, "pid_max: %u (%s%s)", v, which,
+	    strcmp(which, "pid_max") != 0 ? ".pid_max" : "");
+	return (long)v;
+}
+
 int
 _kt_psinfo(sym_t *h, struct sym_psinfo *out)
 {
 	struct sym_uptime up;
 	uint64_t a, ps = 0;
 	unsigned long pages;
-	uint32_t pid_max;
 
 	memset(out, 0, sizeof(*out));
 	if (sym_uptime(h, &up) == -1)
@@ -1538,12 +1564,7 @@ _kt_psinfo(sym_t *h, struct sym_psinfo *out)
 	    (unsigned long long)out->page_size / 1024;
 	_sym_explain(h, "MemTotal: totalram_pages %lu x %ld bytes = %llu kB",
 	    pages, out->page_size, out->memtotal_kb);
-	/* kernel.pid_max of the kernel read (procps sizes PID columns by
-	 * it); a dump's is not the reading machine's.  Optional. */
-	if (_sym_addr(h, "pid_max", &a) == 0 &&
-	    _sym_read_u32(h, a, &pid_max) == 0 && pid_max > 0 &&
-	    pid_max <= (1U << 22))
-		out->pid_max = pid_max;
+	out->pid_max = pid_max(h);
 	h->errbuf[0] = '\0';
 	return 0;
 }
