@@ -1,6 +1,7 @@
 /*
  * Uptime (uptime.c) on a fake kernel: the timekeeper where each kernel
- * keeps it, and the jiffies fallback's tick length.  A 7.x kernel has no
+ * keeps it, and the jiffies fallback's tick length; ps's boot time and
+ * pid_max (ktasks.c) from the same kernel.  A 7.x kernel has no
  * tk_core but timekeeper_data[] of struct tk_data (22c62b9a84b8, 6.17),
  * and no tick_nsec (a849a0273d0f, 6.13): clocksource_jiffies's mult is
  * TICK_NSEC << JIFFIES_SHIFT.  Expected values come from the kernel's
@@ -27,11 +28,15 @@
 #define A_JIFFIES	(KBASE + 0x1000)
 #define A_TICK		(KBASE + 0x1100)
 #define A_CSJ		(KBASE + 0x1200)	/* clocksource_jiffies */
+#define A_RAM		(KBASE + 0x1300)	/* _totalram_pages */
+#define A_PIDNS		(KBASE + 0x1400)	/* init_pid_ns */
+#define NS_PIDMAX	180			/* pid_namespace.pid_max */
 /* struct timekeeper, as 7.2's BTF lays it out */
 #define TK_SHIFT	28
 #define TK_XNSEC	32
 #define TK_BASE		40
 #define TK_XSEC		56
+#define TK_REAL		88
 #define TK_BOOT		96
 #define TK_SIZE		304
 /* where struct tk_data puts the timekeeper: not the alignment rule's 8 */
@@ -59,6 +64,8 @@ put_timekeeper(uint64_t tk)
 	put(tk + TK_BASE, 41000000000ULL, 8);
 	put(tk + TK_XSEC, 1700000000ULL, 8);
 	put(tk + TK_BOOT, 2000000000ULL, 8);
+	/* boot at 1699999950.75 s of the epoch: offs_real - offs_boot */
+	put(tk + TK_REAL, 1699999952750000000ULL, 8);
 }
 
 /* clocksource_jiffies of HZ 250: mult TICK_NSEC << JIFFIES_SHIFT (8). */
@@ -85,7 +92,8 @@ add_fields(struct btf *b, const char *name, unsigned size,
 }
 
 /* What each test's kernel has in its BTF. */
-enum { WITH_TK = 1, WITH_TKDATA = 2, WITH_SEQCOUNT = 4, WITH_CS = 8 };
+enum { WITH_TK = 1, WITH_TKDATA = 2, WITH_SEQCOUNT = 4, WITH_CS = 8,
+    WITH_PIDNS = 16 };
 
 static struct btf *
 make_btf(int with)
@@ -105,10 +113,10 @@ make_btf(int with)
 		rb = add_fields(b, "tk_read_base", 56, n, t, o);
 	}
 	if (with & WITH_TK) {
-		const char *const n[] = { "tkr_mono", "xtime_sec", "offs_boot",
-		    NULL };
-		const int t[] = { rb, u64, s64 };
-		const unsigned o[] = { 0, TK_XSEC, TK_BOOT };
+		const char *const n[] = { "tkr_mono", "xtime_sec", "offs_real",
+		    "offs_boot", NULL };
+		const int t[] = { rb, u64, s64, s64 };
+		const unsigned o[] = { 0, TK_XSEC, TK_REAL, TK_BOOT };
 
 		tk = add_fields(b, "timekeeper", TK_SIZE, n, t, o);
 	}
@@ -135,6 +143,13 @@ make_btf(int with)
 
 		add_fields(b, "clocksource", 0x100, n, t, o);
 	}
+	if (with & WITH_PIDNS) {
+		const char *const n[] = { "pid_max", NULL };
+		const int t[] = { u32 };
+		const unsigned o[] = { NS_PIDMAX };
+
+		add_fields(b, "pid_namespace", 0x100, n, t, o);
+	}
 	return b;
 }
 
@@ -150,6 +165,7 @@ fake_handle(const char *const *syms, int with, int live)
 		{ "tk_core", A_TK }, { "timekeeper_data", A_TK },
 		{ "jiffies_64", A_JIFFIES }, { "tick_nsec", A_TICK },
 		{ "clocksource_jiffies", A_CSJ },
+		{ "_totalram_pages", A_RAM }, { "init_pid_ns", A_PIDNS },
 	};
 	sym_t *h;
 	size_t i, j;
@@ -308,6 +324,28 @@ START_TEST(test_clocksource_bad_shift)
 }
 END_TEST
 
+/* ps's facts on 7.x: btime from timekeeper_data, pid_max in the
+ * namespace (7863dcc72d0f, 6.14), no pid_max variable. */
+START_TEST(test_psinfo)
+{
+	static const char *const syms[] = { "timekeeper_data",
+	    "_totalram_pages", "init_pid_ns", NULL };
+	struct sym_psinfo ps;
+	sym_t *h;
+
+	put_timekeeper(A_TK + TKD_TK);
+	put(A_RAM, 65536, 8);
+	put(A_PIDNS + NS_PIDMAX, 500000, 4);
+	h = fake_handle(syms, WITH_TK | WITH_TKDATA | WITH_PIDNS, 0);
+	ck_assert_msg(sym_psinfo(h, &ps) == 0, "%s", sym_geterr(h));
+	/* ktime_to_timespec64 rounds down: 1699999950 */
+	ck_assert_uint_eq(ps.boot_time, 1699999950ULL);
+	ck_assert_int_eq(ps.pid_max, 500000);
+	ck_assert_uint_eq(ps.memtotal_kb, 65536 * 4);
+	done(h);
+}
+END_TEST
+
 Suite *
 suite_uptime(void)
 {
@@ -322,6 +360,7 @@ suite_uptime(void)
 	tcase_add_test(tc, test_jiffies_tick_nsec);
 	tcase_add_test(tc, test_no_tick);
 	tcase_add_test(tc, test_clocksource_bad_shift);
+	tcase_add_test(tc, test_psinfo);
 	suite_add_tcase(s, tc);
 	return s;
 }
