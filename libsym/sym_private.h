@@ -407,6 +407,16 @@ int _sym_read_u32(sym_t *h, uint64_t addr, uint32_t *v);
 int _sym_read_s64(sym_t *h, uint64_t addr, int64_t *v);
 /* Runtime address of name, or -1 with the error set. */
 int _sym_addr(sym_t *h, const char *name, uint64_t *addr);
+/* The first of names[] (NULL-terminated) the namelist has, asking the
+ * cache before loading the whole: 0 with its address and name, 1 if it
+ * has none (no error set), -1 if the namelist can't be read. */
+int _sym_addr_any(sym_t *h, const char *const *names, uint64_t *addr,
+    const char **which);
+/* The core timekeeper: its seqcount and its struct timekeeper (uptime.c);
+ * a copy of len bytes of the latter taken while the seqcount held still. */
+int _sym_timekeeper(sym_t *h, uint64_t *seq, uint64_t *tk);
+int _sym_timekeeper_copy(sym_t *h, uint64_t seq, uint64_t tk, void *buf,
+    size_t len);
 /* A pointer read from kernel memory may be followed only if this holds. */
 int _sym_kaddr_ok(uint64_t addr);
 

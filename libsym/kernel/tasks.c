@@ -1470,40 +1470,30 @@ done:
 
 /*
  * getboottime64(): offs_real - offs_boot of the timekeeper, what
- * /proc/stat prints as btime.  tk_core is { seqcount; timekeeper }: the
- * timekeeper sits at the seqcount's size rounded up to its alignment
- * (the rule uptime.c uses).
+ * /proc/stat prints as btime.
  */
 static int
 boot_time(sym_t *h, unsigned long long *bt)
 {
 	struct sym_member real, boot;
-	uint64_t core, seqsz, align, tk;
-	uint32_t s1, s2;
+	unsigned char tk[1024];
+	uint64_t seq, tka, end;
 	int64_t r, b, t, sec;
-	int i;
 
-	if (_sym_addr(h, "tk_core", &core) == -1 ||
-	    _sym_type_size(h, "seqcount_raw_spinlock_t", &seqsz) == -1 ||
-	    _sym_type_align(h, "timekeeper", &align) == -1 ||
+	if (_sym_timekeeper(h, &seq, &tka) == -1 ||
 	    member(h, "timekeeper", "offs_real", &real) == -1 ||
 	    member(h, "timekeeper", "offs_boot", &boot) == -1)
 		return -1;
-	tk = core + (seqsz + align - 1) / align * align;
-	for (i = 0; i < 16; i++) {
-		if (_sym_read_u32(h, core, &s1) == -1 ||
-		    _sym_read_s64(h, tk + real.offset, &r) == -1 ||
-		    _sym_read_s64(h, tk + boot.offset, &b) == -1 ||
-		    _sym_read_u32(h, core, &s2) == -1)
-			return -1;
-		if (s1 == s2 && !(s1 & 1))
-			break;
-	}
-	if (i == 16) {
-		_sym_err(h, "tk_core at 0x%llx: never got a consistent read",
-		    (unsigned long long)core);
+	end = (real.offset > boot.offset ? real.offset : boot.offset) + 8;
+	if (end > sizeof(tk)) {
+		_sym_err(h, "struct timekeeper: offs_real or offs_boot at %llu "
+		    "bytes is implausible", (unsigned long long)end);
 		return -1;
 	}
+	if (_sym_timekeeper_copy(h, seq, tka, tk, end) == -1)
+		return -1;
+	r = (int64_t)_sym_field(tk, &real);
+	b = (int64_t)_sym_field(tk, &boot);
 	/* ktime_to_timespec64 rounds toward minus infinity */
 	t = r - b;
 	sec = t / (int64_t)NSEC_PER_SEC;
@@ -1516,13 +1506,39 @@ boot_time(sym_t *h, unsigned long long *bt)
 	return 0;
 }
 
+/*
+ * kernel.pid_max of the kernel read (procps sizes PID columns by it); a
+ * dump's is not the reading machine's.  Optional: 0 if unknown.  The
+ * variable pid_max, or since 7863dcc72d0f (6.14) init_pid_ns.pid_max.
+ */
+static long
+pid_max(sym_t *h)
+{
+	static const char *const var[] = { "pid_max", NULL };
+	static const char *const ns[] = { "init_pid_ns", NULL };
+	struct sym_member m = { 0, 4 };
+	const char *which;
+	uint64_t a;
+	uint32_t v;
+
+	if (_sym_addr_any(h, var, &a, &which) != 0 &&
+	    (_sym_addr_any(h, ns, &a, &which) != 0 ||
+	    member(h, "pid_namespace", "pid_max", &m) == -1))
+		return 0;
+	if (m.size != 4 || _sym_read_u32(h, a + m.offset, &v) == -1 ||
+	    v == 0 || v > (1U << 22))
+		return 0;
+	_sym_explain(h, "pid_max: %u (%s%s)", v, which,
+	    strcmp(which, "pid_max") != 0 ? ".pid_max" : "");
+	return (long)v;
+}
+
 int
 _kt_psinfo(sym_t *h, struct sym_psinfo *out)
 {
 	struct sym_uptime up;
 	uint64_t a, ps = 0;
 	unsigned long pages;
-	uint32_t pid_max;
 
 	memset(out, 0, sizeof(*out));
 	memset(&up, 0, sizeof(up));
@@ -1549,12 +1565,7 @@ _kt_psinfo(sym_t *h, struct sym_psinfo *out)
 	    (unsigned long long)out->page_size / 1024;
 	_sym_explain(h, "MemTotal: totalram_pages %lu x %ld bytes = %llu kB",
 	    pages, out->page_size, out->memtotal_kb);
-	/* kernel.pid_max of the kernel read (procps sizes PID columns by
-	 * it); a dump's is not the reading machine's.  Optional. */
-	if (_sym_addr(h, "pid_max", &a) == 0 &&
-	    _sym_read_u32(h, a, &pid_max) == 0 && pid_max > 0 &&
-	    pid_max <= (1U << 22))
-		out->pid_max = pid_max;
+	out->pid_max = pid_max(h);
 	h->errbuf[0] = '\0';
 	return 0;
 }

@@ -452,25 +452,41 @@ fill_info(sym_t *h, const struct sym_ent *e, struct sym_info *out)
 	out->origin = e->origin;
 }
 
-int
-sym_lookup(sym_t *h, const char *name, struct sym_info *out)
+/* The namelist holds data symbols (CONFIG_KALLSYMS_ALL for kallsyms). */
+static int
+has_data_symbols(const struct symtab *t)
+{
+	const struct sym_ent *e;
+	size_t i;
+
+	for (i = 0; (e = _symtab_at(t, i)) != NULL; i++)
+		if (e->type != '\0' && strchr("dDbB", e->type) != NULL)
+			return 1;
+	return 0;
+}
+
+/* The entry for name; NULL if absent (no error) or if loading failed. */
+static const struct sym_ent *
+find(sym_t *h, const char *name, int *failed)
 {
 	const struct sym_ent *e;
 
-	if (_sym_load_namelist(h) == -1)
-		return -1;
+	*failed = 0;
+	if (_sym_load_namelist(h) == -1) {
+		*failed = 1;
+		return NULL;
+	}
 	e = _symtab_find(h->syms, name);
 	if (e == NULL && h->from_cache && (e = find_full(h, name)) == NULL &&
 	    h->syms == NULL)
-		return -1;
-	if (e == NULL) {
-		if (h->nlruntime)
-			_sym_err(h, "%s: not in %s (data symbols need "
-			    "CONFIG_KALLSYMS_ALL)", name, h->nlpath);
-		else
-			_sym_err(h, "%s: not in %s", name, h->nlpath);
-		return -1;
-	}
+		*failed = 1;
+	return e;
+}
+
+static void
+found(sym_t *h, const char *name, const struct sym_ent *e,
+    struct sym_info *out)
+{
 	_hook_symbol(h, e);
 	if (!h->from_cache)
 		_cache_note(h, e, 1);
@@ -478,6 +494,64 @@ sym_lookup(sym_t *h, const char *name, struct sym_info *out)
 	_sym_explain(h, "nlist: %s = 0x%llx (%c, %s%s%s)", name,
 	    (unsigned long long)out->addr, out->type, out->origin,
 	    out->module ? " module " : "", out->module ? out->module : "");
+}
+
+int
+sym_lookup(sym_t *h, const char *name, struct sym_info *out)
+{
+	const struct sym_ent *e;
+	int failed;
+
+	if ((e = find(h, name, &failed)) == NULL) {
+		if (failed)
+			return -1;
+		/* Blame CONFIG_KALLSYMS_ALL only where no data symbol is
+		 * listed; else this kernel has no such symbol. */
+		if (h->nlruntime && !has_data_symbols(h->syms))
+			_sym_err(h, "%s: not in %s (data symbols need "
+			    "CONFIG_KALLSYMS_ALL)", name, h->nlpath);
+		else
+			_sym_err(h, "%s: not in %s: this kernel has no such "
+			    "symbol", name, h->nlpath);
+		return -1;
+	}
+	found(h, name, e, out);
+	return 0;
+}
+
+/* names[i] in the namelist held now (the cache, perhaps), or -1. */
+static int
+held(const sym_t *h, const char *const *names)
+{
+	int i;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (_symtab_find(h->syms, names[i]) != NULL)
+			return i;
+	return -1;
+}
+
+int
+_sym_addr_any(sym_t *h, const char *const *names, uint64_t *addr,
+    const char **which)
+{
+	const struct sym_ent *e = NULL;
+	struct sym_info si;
+	int i, failed;
+
+	if (_sym_load_namelist(h) == -1)
+		return -1;
+	/* The cache first: a name it holds spares loading the whole. */
+	if ((i = held(h, names)) >= 0)
+		e = find(h, names[i], &failed);
+	for (i = 0; e == NULL && names[i] != NULL; i++)
+		if ((e = find(h, names[i], &failed)) == NULL && failed)
+			return -1;
+	if (e == NULL)
+		return 1;
+	*which = e->name;
+	found(h, e->name, e, &si);
+	*addr = si.addr;
 	return 0;
 }
 

@@ -12,7 +12,8 @@
  *			each an index into kallsyms_token_index
  *   kallsyms_token_index  256 u16 offsets into kallsyms_token_table
  *   kallsyms_token_table  256 NUL-terminated strings
- *   kallsyms_offsets + kallsyms_relative_base, or kallsyms_addresses
+ *   kallsyms_offsets (+ kallsyms_relative_base before 7.0), or
+ *			kallsyms_addresses
  *
  * The first character a name expands to is its nm(1) type letter.
  *
@@ -115,10 +116,9 @@ locate(sym_t *h, struct ks_where *w)
 	w->have_addresses = where_sym(h, "kallsyms_addresses",
 	    &w->addresses) == 0;
 	w->have_stext = where_sym(h, "_stext", &w->stext) == 0;
-	if (!(w->have_offsets && w->have_relbase) && !w->have_addresses) {
+	if (!w->have_offsets && !w->have_addresses) {
 		_sym_err(h, "%s: VMCOREINFO has neither SYMBOL(kallsyms_offsets) "
-		    "with SYMBOL(kallsyms_relative_base) nor "
-		    "SYMBOL(kallsyms_addresses): no symbol addresses",
+		    "nor SYMBOL(kallsyms_addresses): no symbol addresses",
 		    h->memfile);
 		return -1;
 	}
@@ -320,8 +320,8 @@ read_count(sym_t *h, struct ks *k)
 	return 0;
 }
 
-/* The kernel's kallsyms_sym_address, in its three forms. */
-enum ks_form { KS_ABSOLUTE, KS_RELATIVE, KS_PERCPU };
+/* The kernel's kallsyms_sym_address, in its four forms. */
+enum ks_form { KS_ABSOLUTE, KS_RELATIVE, KS_PERCPU, KS_PLACE };
 
 static uint64_t
 sym_address(const struct ks *k, enum ks_form f, uint64_t base, uint32_t i)
@@ -331,6 +331,8 @@ sym_address(const struct ks *k, enum ks_form f, uint64_t base, uint32_t i)
 		return k->addr[i];
 	case KS_RELATIVE:	/* base-relative: unsigned offsets */
 		return base + (uint32_t)k->off[i];
+	case KS_PLACE:		/* base is kallsyms_offsets: offset_to_ptr */
+		return base + 4 * (uint64_t)i + (uint64_t)(int64_t)k->off[i];
 	default:		/* CONFIG_KALLSYMS_ABSOLUTE_PERCPU */
 		return k->off[i] >= 0 ? (uint64_t)(int64_t)k->off[i] :
 		    base - 1 - (uint64_t)(int64_t)k->off[i];
@@ -385,6 +387,73 @@ choose_form(sym_t *h, struct ks *k, uint64_t base, int64_t stext_i,
 	return 0;
 }
 
+/*
+ * a081b5789255 ("kallsyms: Get rid of kallsyms relative base", 7.0)
+ * dropped kallsyms_relative_base, from VMCOREINFO too: on 64-bit and
+ * relocatable kernels each kallsyms_offsets[i] is now a place-relative
+ * s32, the symbol at &kallsyms_offsets[i] + kallsyms_offsets[i]
+ * (offset_to_ptr).  VMCOREINFO's _stext, where it can be decoded, must
+ * agree.
+ */
+static int
+check_place(sym_t *h, struct ks *k, int64_t stext_i, const char **how)
+{
+	uint64_t got;
+
+	*how = "no _stext to check it by";
+	if (stext_i < 0 || !k->w->have_stext)
+		return 0;
+	got = sym_address(k, KS_PLACE, k->w->offsets, (uint32_t)stext_i);
+	if (got != k->w->stext) {
+		_sym_err(h, "kallsyms_offsets at 0x%llx: _stext decodes to "
+		    "0x%llx place-relative (no kallsyms_relative_base), but "
+		    "VMCOREINFO says 0x%llx", (unsigned long long)k->w->offsets,
+		    (unsigned long long)got, (unsigned long long)k->w->stext);
+		return -1;
+	}
+	*how = "_stext decoded that way equals VMCOREINFO SYMBOL(_stext)";
+	return 0;
+}
+
+/* kallsyms_offsets, and the form its values take. */
+static int
+read_offsets(sym_t *h, struct ks *k, int64_t stext_i, uint64_t *base,
+    enum ks_form *f, const char **how)
+{
+	if ((k->off = calloc(k->nsyms, sizeof(*k->off))) == NULL) {
+		_sym_err(h, "out of memory");
+		return -1;
+	}
+	if (sym_read(h, k->w->offsets, k->off, k->nsyms * sizeof(*k->off)) ==
+	    -1)
+		return table_err(h, "kallsyms_offsets", k->w->offsets);
+	if (!k->w->have_relbase) {
+		*f = KS_PLACE;
+		*base = k->w->offsets;
+		return check_place(h, k, stext_i, how);
+	}
+	if (sym_read(h, k->w->relbase, base, sizeof(*base)) == -1)
+		return table_err(h, "kallsyms_relative_base", k->w->relbase);
+	return choose_form(h, k, *base, stext_i, f, how);
+}
+
+static const char *
+form_name(enum ks_form f)
+{
+	switch (f) {
+	case KS_PERCPU:
+		return "CONFIG_KALLSYMS_ABSOLUTE_PERCPU (offsets >= 0 "
+		    "absolute, else relative_base - 1 - offset)";
+	case KS_RELATIVE:
+		return "base-relative (relative_base + u32 offset)";
+	case KS_PLACE:
+		return "place-relative (&kallsyms_offsets[i] + s32 offset, "
+		    "a081b5789255)";
+	default:
+		return "absolute";
+	}
+}
+
 /* The addresses, runtime ones: the tables were relocated with the kernel. */
 static int
 read_addresses(sym_t *h, struct ks *k, int64_t stext_i)
@@ -394,37 +463,24 @@ read_addresses(sym_t *h, struct ks *k, int64_t stext_i)
 	const char *how = "SYMBOL(kallsyms_addresses): a plain array";
 	uint32_t i;
 
-	if (!k->w->have_offsets || !k->w->have_relbase) {
-		if ((k->addr = calloc(k->nsyms, sizeof(*k->addr))) == NULL)
-			goto nomem;
+	if ((k->addr = calloc(k->nsyms, sizeof(*k->addr))) == NULL) {
+		_sym_err(h, "out of memory");
+		return -1;
+	}
+	if (!k->w->have_offsets) {
 		if (sym_read(h, k->w->addresses, k->addr, k->nsyms *
 		    sizeof(*k->addr)) == -1)
 			return table_err(h, "kallsyms_addresses",
 			    k->w->addresses);
 	} else {
-		if ((k->off = calloc(k->nsyms, sizeof(*k->off))) == NULL ||
-		    (k->addr = calloc(k->nsyms, sizeof(*k->addr))) == NULL)
-			goto nomem;
-		if (sym_read(h, k->w->offsets, k->off, k->nsyms *
-		    sizeof(*k->off)) == -1)
-			return table_err(h, "kallsyms_offsets", k->w->offsets);
-		if (sym_read(h, k->w->relbase, &base, sizeof(base)) == -1)
-			return table_err(h, "kallsyms_relative_base",
-			    k->w->relbase);
-		if (choose_form(h, k, base, stext_i, &f, &how) == -1)
+		if (read_offsets(h, k, stext_i, &base, &f, &how) == -1)
 			return -1;
 		for (i = 0; i < k->nsyms; i++)
 			k->addr[i] = sym_address(k, f, base, i);
 	}
-	_sym_explain(h, "kallsyms addresses: %s, kallsyms_relative_base "
-	    "0x%llx; %s", f == KS_PERCPU ? "CONFIG_KALLSYMS_ABSOLUTE_PERCPU "
-	    "(offsets >= 0 absolute, else relative_base - 1 - offset)" :
-	    f == KS_RELATIVE ? "base-relative (relative_base + u32 offset)" :
-	    "absolute", (unsigned long long)base, how);
+	_sym_explain(h, "kallsyms addresses: %s, base 0x%llx; %s",
+	    form_name(f), (unsigned long long)base, how);
 	return 0;
-nomem:
-	_sym_err(h, "out of memory");
-	return -1;
 }
 
 /* Names packed one after another, NUL-terminated: no malloc per name. */

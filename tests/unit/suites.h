@@ -18,5 +18,6 @@ Suite *suite_kallsyms(void);
 Suite *suite_orc(void);
 Suite *suite_escape(void);
 Suite *suite_devname(void);
+Suite *suite_uptime(void);
 
 #endif

@@ -6,7 +6,9 @@
  * offset out of range, a token without its NUL, a name running past the
  * stream, an absurd symbol count, a truncated stream, an empty name, a
  * name too long, names that expand past any kernel's, a _stext that
- * neither form of kallsyms_offsets gives.
+ * neither form of kallsyms_offsets gives.  The same again for 7.0's
+ * place-relative offsets (no kallsyms_relative_base): a table that
+ * decodes, a _stext it does not give, an offsets array cut short.
  * Each must fail with one line naming the table's address, never crash
  * or hang.
  */
@@ -34,32 +36,7 @@
 #define RELBASE		0xffffffff82000000ULL
 
 static unsigned char mem[MEMSZ];
-static size_t memlen;			/* readable bytes from KBASE */
 static char vmci[1024];
-
-static int
-fake_read(sym_t *h, uint64_t addr, void *buf, size_t len)
-{
-	if (addr < KBASE || addr - KBASE > memlen || len > memlen -
-	    (addr - KBASE)) {
-		_sym_err(h, "fake-core: 0x%llx: not in the dump",
-		    (unsigned long long)addr);
-		return -1;
-	}
-	memcpy(buf, mem + (addr - KBASE), len);
-	return 0;
-}
-
-static const struct sym_memops fake_ops = {
-	.name = "fake-core", .src = SYM_SRC_CORE, .read = fake_read,
-};
-
-static void
-put(uint64_t addr, const void *v, size_t len)
-{
-	ck_assert(addr >= KBASE && addr + len <= KBASE + MEMSZ);
-	memcpy(mem + (addr - KBASE), v, len);
-}
 
 /* Token i is the 1-character string i (or "z" where unprintable). */
 static void
@@ -73,8 +50,8 @@ put_tokens(void)
 		off = (uint16_t)(2 * i);
 		tok[0] = i > ' ' && i < 0x7f ? (char)i : 'z';
 		tok[1] = '\0';
-		put(A_TIDX + 2 * (uint64_t)i, &off, 2);
-		put(A_TTAB + off, tok, 2);
+		tu_flat_put(A_TIDX + 2 * (uint64_t)i, &off, 2);
+		tu_flat_put(A_TTAB + off, tok, 2);
 	}
 }
 
@@ -89,31 +66,65 @@ put_names(uint64_t at)
 	size_t i, pos = 0;
 	uint8_t len;
 
-	put(A_NUM, &n, 4);
-	put(A_RELBASE, &rb, 8);
+	tu_flat_put(A_NUM, &n, 4);
+	tu_flat_put(A_RELBASE, &rb, 8);
 	for (i = 0; i < n; i++) {
 		len = (uint8_t)strlen(names[i]);
-		put(at + pos, &len, 1);
-		put(at + pos + 1, names[i], len);
+		tu_flat_put(at + pos, &len, 1);
+		tu_flat_put(at + pos + 1, names[i], len);
 		pos += 1 + len;
-		put(A_OFFSETS + 4 * i, &offs[i], 4);
+		tu_flat_put(A_OFFSETS + 4 * i, &offs[i], 4);
 	}
 	return pos;
+}
+
+/* VMCOREINFO's lines for the tables; relbase 0: none (7.0). */
+static void
+vmcoreinfo_for(uint64_t names, uint64_t offsets, uint64_t relbase,
+    uint64_t stext)
+{
+	char rb[64] = "";
+
+	if (relbase != 0)
+		snprintf(rb, sizeof(rb), "SYMBOL(kallsyms_relative_base)=%llx\n",
+		    (unsigned long long)relbase);
+	snprintf(vmci, sizeof(vmci), "OSRELEASE=6.1.0-kmemstat-test\n"
+	    "SYMBOL(kallsyms_names)=%llx\nSYMBOL(kallsyms_num_syms)=%llx\n"
+	    "SYMBOL(kallsyms_token_table)=%llx\n"
+	    "SYMBOL(kallsyms_token_index)=%llx\n"
+	    "SYMBOL(kallsyms_offsets)=%llx\n%sSYMBOL(_stext)=%llx\n",
+	    (unsigned long long)names, (unsigned long long)A_NUM,
+	    (unsigned long long)A_TTAB, (unsigned long long)A_TIDX,
+	    (unsigned long long)offsets, rb, (unsigned long long)stext);
 }
 
 static void
 set_vmcoreinfo(uint64_t names, uint64_t stext)
 {
-	snprintf(vmci, sizeof(vmci), "OSRELEASE=6.1.0-kmemstat-test\n"
-	    "SYMBOL(kallsyms_names)=%llx\nSYMBOL(kallsyms_num_syms)=%llx\n"
-	    "SYMBOL(kallsyms_token_table)=%llx\n"
-	    "SYMBOL(kallsyms_token_index)=%llx\n"
-	    "SYMBOL(kallsyms_offsets)=%llx\n"
-	    "SYMBOL(kallsyms_relative_base)=%llx\nSYMBOL(_stext)=%llx\n",
-	    (unsigned long long)names, (unsigned long long)A_NUM,
-	    (unsigned long long)A_TTAB, (unsigned long long)A_TIDX,
-	    (unsigned long long)A_OFFSETS, (unsigned long long)A_RELBASE,
-	    (unsigned long long)stext);
+	vmcoreinfo_for(names, A_OFFSETS, A_RELBASE, stext);
+}
+
+/*
+ * 7.0's form (a081b5789255): VMCOREINFO without kallsyms_relative_base,
+ * and each offset the distance from its own slot to its symbol, as the
+ * assembler resolves scripts/kallsyms.c's "_text - . + (offset)".
+ */
+static const uint64_t place_addr[] = { RELBASE, RELBASE + 0x100,
+    KBASE + 0x40 };
+
+static void
+set_place_relative(uint64_t offsets, uint64_t stext)
+{
+	int32_t off;
+	size_t i;
+
+	vmcoreinfo_for(A_NAMES, offsets, 0, stext);
+	for (i = 0; i < 3; i++) {
+		if (offsets + 4 * i + 4 > KBASE + MEMSZ)
+			break;
+		off = (int32_t)(int64_t)(place_addr[i] - (offsets + 4 * i));
+		tu_flat_put(offsets + 4 * i, &off, 4);
+	}
 }
 
 static sym_t *
@@ -121,7 +132,7 @@ fake_handle(void)
 {
 	sym_t *h = tu_handle();
 
-	h->mops = &fake_ops;
+	h->mops = &tu_flat_ops;
 	h->src = SYM_SRC_CORE;
 	h->memfile = strdup("fake-core");
 	h->vmcoreinfo = vmci;
@@ -134,7 +145,7 @@ static void
 setup(void)
 {
 	memset(mem, 0, sizeof(mem));
-	memlen = MEMSZ;
+	tu_flat = (struct tu_flat){ KBASE, mem, MEMSZ, MEMSZ };
 	put_tokens();
 	put_names(A_NAMES);
 	set_vmcoreinfo(A_NAMES, RELBASE);
@@ -191,7 +202,7 @@ START_TEST(test_token_index_out_of_range)
 {
 	uint16_t off = 0xffff;
 
-	put(A_TIDX + 2 * 'b', &off, 2);
+	tu_flat_put(A_TIDX + 2 * 'b', &off, 2);
 	assert_refused("kallsyms_token_index at 0xffffffff81001000");
 	tu_assert_contains(load(NULL), "token offset 65535");
 }
@@ -202,9 +213,9 @@ START_TEST(test_token_without_nul)
 {
 	uint16_t off = 0x1000 - 4;
 
-	put(A_TIDX + 2 * 255, &off, 2);
+	tu_flat_put(A_TIDX + 2 * 255, &off, 2);
 	memset(mem + (A_TTAB - KBASE) + off, 'q', 4);
-	memlen = A_TTAB - KBASE + 0x1000;
+	tu_flat.len = A_TTAB - KBASE + 0x1000;
 	assert_refused("kallsyms_token_table at 0xffffffff81002000");
 	tu_assert_contains(load(NULL), "token 255");
 }
@@ -214,11 +225,11 @@ START_TEST(test_count_absurd)
 {
 	uint32_t n = 0xffffffffU;
 
-	put(A_NUM, &n, 4);
+	tu_flat_put(A_NUM, &n, 4);
 	assert_refused("kallsyms_num_syms at 0xffffffff81000000 reads "
 	    "4294967295");
 	n = 0;
-	put(A_NUM, &n, 4);
+	tu_flat_put(A_NUM, &n, 4);
 	assert_refused("kallsyms_num_syms at 0xffffffff81000000 reads 0");
 }
 END_TEST
@@ -231,8 +242,8 @@ START_TEST(test_stream_truncated)
 
 	ck_assert_uint_eq(put_names(at), 20);
 	set_vmcoreinfo(at, RELBASE);
-	put(A_NUM, &n, 4);
-	memlen = 0x8000;
+	tu_flat_put(A_NUM, &n, 4);
+	tu_flat.len = 0x8000;
 	assert_refused("kallsyms_names at 0xffffffff81007fec: the stream is "
 	    "truncated at 0xffffffff81008000, in symbol 3 of 1000");
 }
@@ -245,9 +256,9 @@ START_TEST(test_name_past_stream)
 	uint8_t len = 0x7f;
 
 	set_vmcoreinfo(at, RELBASE);
-	put(at, &len, 1);
-	put(at + 1, "Tab", 3);
-	memlen = 0x8000;
+	tu_flat_put(at, &len, 1);
+	tu_flat_put(at + 1, "Tab", 3);
+	tu_flat.len = 0x8000;
 	assert_refused("kallsyms_names at 0xffffffff81007ffc: the stream is "
 	    "truncated at 0xffffffff81008000, in symbol 0 of 3");
 }
@@ -257,7 +268,7 @@ START_TEST(test_empty_name)
 {
 	uint8_t zero = 0;
 
-	put(A_NAMES + 8, &zero, 1);	/* the second name */
+	tu_flat_put(A_NAMES + 8, &zero, 1);	/* the second name */
 	assert_refused("kallsyms_names at 0xffffffff81004000: symbol 1 of 3 "
 	    "has no tokens");
 }
@@ -268,7 +279,7 @@ START_TEST(test_name_too_long)
 {
 	uint8_t len[2] = { (1000 & 0x7f) | 0x80, 1000 >> 7 };
 
-	put(A_NAMES, len, 2);
+	tu_flat_put(A_NAMES, len, 2);
 	memset(mem + (A_NAMES - KBASE) + 2, 'a', 1000);
 	assert_refused("kallsyms_names at 0xffffffff81004000: symbol 0 of 3");
 	tu_assert_contains(load(NULL), "at most 511 printable");
@@ -282,12 +293,12 @@ START_TEST(test_expanded_names_bounded)
 	uint32_t n = 140000, i;
 	uint8_t name[2] = { 1, 'x' };
 
-	put(A_TIDX + 2 * 'x', &off, 2);
+	tu_flat_put(A_TIDX + 2 * 'x', &off, 2);
 	memset(mem + (A_TTAB - KBASE) + off, 'a', 510);
 	mem[A_TTAB - KBASE + off + 510] = '\0';
-	put(A_NUM, &n, 4);
+	tu_flat_put(A_NUM, &n, 4);
 	for (i = 0; i < n; i++)
-		put(A_NAMES + 2 * (uint64_t)i, name, 2);
+		tu_flat_put(A_NAMES + 2 * (uint64_t)i, name, 2);
 	assert_refused("kallsyms_names at 0xffffffff81004000: symbol ");
 	tu_assert_contains(load(NULL), "expanded names past 64 MB");
 }
@@ -298,7 +309,7 @@ START_TEST(test_length_three_bytes)
 {
 	uint8_t len[3] = { 0x81, 0x80, 0x01 };
 
-	put(A_NAMES, len, 3);
+	tu_flat_put(A_NAMES, len, 3);
 	assert_refused("kallsyms_names at 0xffffffff81004000: symbol 0 of 3 "
 	    "has a length of more than two bytes (offset 0x0)");
 }
@@ -306,7 +317,7 @@ END_TEST
 
 START_TEST(test_unprintable_token)
 {
-	put(A_TTAB + 2 * 'b', "\n", 1);
+	tu_flat_put(A_TTAB + 2 * 'b', "\n", 1);
 	assert_refused("kallsyms_names at 0xffffffff81004000: symbol 1 of 3");
 }
 END_TEST
@@ -331,14 +342,64 @@ START_TEST(test_missing_symbol)
 }
 END_TEST
 
+START_TEST(test_place_relative_loads)
+{
+	struct symtab *t = _symtab_new();
+	sym_t *h;
+	size_t i;
+
+	set_place_relative(A_OFFSETS, RELBASE);
+	h = fake_handle();
+	ck_assert_int_eq(_nl_kallsyms_load(h, t, "fake"), 0);
+	ck_assert_uint_eq(_symtab_count(t), 3);
+	for (i = 0; i < 3; i++)
+		ck_assert_uint_eq(_symtab_at(t, i)->addr, place_addr[i]);
+	/* below the offsets table: a negative offset */
+	ck_assert_uint_eq(_symtab_find(t, "fixed")->addr, KBASE + 0x40);
+	_symtab_free(t);
+	sym_close(h);
+}
+END_TEST
+
+START_TEST(test_place_relative_stext_mismatch)
+{
+	set_place_relative(A_OFFSETS, RELBASE + 0x1000);
+	assert_refused("kallsyms_offsets at 0xffffffff81000100: _stext "
+	    "decodes to 0xffffffff82000000 place-relative (no "
+	    "kallsyms_relative_base), but VMCOREINFO says 0xffffffff82001000");
+}
+END_TEST
+
+/* The dump ends inside kallsyms_offsets: 3 symbols, room for 2. */
+START_TEST(test_place_relative_offsets_cut)
+{
+	set_place_relative(KBASE + MEMSZ - 8, RELBASE);
+	assert_refused("kallsyms_offsets at 0xffffffff8104fff8: ");
+}
+END_TEST
+
+/* Neither table of addresses: refused, naming both. */
+START_TEST(test_no_addresses)
+{
+	char *p;
+
+	set_place_relative(A_OFFSETS, RELBASE);
+	p = strstr(vmci, "SYMBOL(kallsyms_offsets)");
+	ck_assert_ptr_nonnull(p);
+	memcpy(p, "SYMBOL(kallsyms_xxxxxxx)", 24);
+	assert_refused("fake-core: VMCOREINFO has neither "
+	    "SYMBOL(kallsyms_offsets) nor SYMBOL(kallsyms_addresses)");
+}
+END_TEST
+
 /* Through the namelist: no file to fall back on, both reasons said. */
 START_TEST(test_namelist_says_both)
 {
 	uint32_t n = 1000;
 	sym_t *h;
 
-	put(A_NUM, &n, 4);
-	memlen = A_NAMES - KBASE + 18;
+	tu_flat_put(A_NUM, &n, 4);
+	tu_flat.len = A_NAMES - KBASE + 18;
 	h = fake_handle();
 	ck_assert_int_eq(_sym_load_namelist(h), -1);
 	tu_assert_contains(sym_geterr(h), "kallsyms_names at "
@@ -370,6 +431,10 @@ suite_kallsyms(void)
 	tcase_add_test(tc, test_stext_mismatch);
 	tcase_add_test(tc, test_missing_symbol);
 	tcase_add_test(tc, test_namelist_says_both);
+	tcase_add_test(tc, test_place_relative_loads);
+	tcase_add_test(tc, test_place_relative_stext_mismatch);
+	tcase_add_test(tc, test_place_relative_offsets_cut);
+	tcase_add_test(tc, test_no_addresses);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -154,6 +154,33 @@ tu_self_exe(void)
 	return path;
 }
 
+struct tu_flat tu_flat;
+
+static int
+flat_read(sym_t *h, uint64_t addr, void *buf, size_t len)
+{
+	if (addr < tu_flat.base || addr - tu_flat.base > tu_flat.len ||
+	    len > tu_flat.len - (addr - tu_flat.base)) {
+		_sym_err(h, "fake-core: 0x%llx: not in the dump",
+		    (unsigned long long)addr);
+		return -1;
+	}
+	memcpy(buf, tu_flat.buf + (addr - tu_flat.base), len);
+	return 0;
+}
+
+const struct sym_memops tu_flat_ops = {
+	.name = "fake-core", .src = SYM_SRC_CORE, .read = flat_read,
+};
+
+void
+tu_flat_put(uint64_t addr, const void *v, size_t len)
+{
+	ck_assert(addr >= tu_flat.base && addr - tu_flat.base <= tu_flat.cap &&
+	    len <= tu_flat.cap - (addr - tu_flat.base));
+	memcpy(tu_flat.buf + (addr - tu_flat.base), v, len);
+}
+
 sym_t *
 tu_handle(void)
 {

@@ -31,6 +31,17 @@ char *tu_run(const char *cmd);
 /* The running test program (which nm and readelf can read too). */
 const char *tu_self_exe(void);
 sym_t *tu_handle(void);
+/* One flat range of fake kernel memory: buf[0, len) at base, cap bytes
+ * writable.  tu_flat_ops reads it as a dump; past len is "not in the
+ * dump". */
+struct tu_flat {
+	uint64_t base;
+	unsigned char *buf;
+	size_t cap, len;
+};
+extern struct tu_flat tu_flat;
+extern const struct sym_memops tu_flat_ops;
+void tu_flat_put(uint64_t addr, const void *v, size_t len);
 
 #define tu_assert_contains(s, sub) \
 	ck_assert_msg((s) != NULL && strstr((s), (sub)) != NULL, \

@@ -200,10 +200,13 @@ check_ps_all() {
     _fmt=pid,ppid,pgid,sid,tty,uid,gid,ni,nlwp,comm
     /bin/ps -e -o "$_fmt" | grep -v -e ' ps$' -e ' kps$' -e kworker > /tmp/pse.want
     kps --source=kcore -e -o "$_fmt" 2>/tmp/kt.err | grep -v -e ' ps$' -e ' kps$' -e kworker > /tmp/pse.got
-    # Tasks that came or went between the two listings are not compared.
-    _bad=$(awk 'NR == FNR { want[$1] = $0; next }
+    # Tasks that came or went between the two listings are not compared,
+    # but nine in ten of ps's must be there (7.x guests have about 35
+    # tasks that are not kworkers, 6.1 more).
+    _bad=$(awk 'NR == FNR { want[$1] = $0; n++; next }
         ($1 in want) && want[$1] != $0 { print "pid " $1 ": ps \"" want[$1] "\", kps \"" $0 "\"" }
-        ($1 in want) { same++ } END { if (same < 40) print "only " same " tasks in common" }' \
+        ($1 in want) && FNR > 1 { same++ }
+        END { if (same < 20 || same * 10 < (n - 1) * 9) print "only " same " of " (n - 1) " tasks in common" }' \
         /tmp/pse.want /tmp/pse.got)
     if [ -z "$_bad" ]; then ok "kps-e-stable-columns ($(wc -l < /tmp/pse.got) lines)"
     else not_ok kps-e-stable-columns "$(printf '%s' "$_bad" | head -n 3 | tr '\n' ' ')"; fi
@@ -228,7 +231,8 @@ else not_ok ksym-avenrun "ksym '$got', /proc/kallsyms '$want'"; fi
 
 # No namelist at all: /proc/kcore given as -M is read as a dump, and its
 # VMCOREINFO (SYMBOL(kallsyms_names)...) locates the kernel's own kallsyms
-# tables.  Each run gets an empty cache (even in a subshell) so the tables
+# tables; their addresses' form (absolute per-CPU in 6.1, place-relative
+# since 7.0) is whichever gives VMCOREINFO's _stext.  Each run gets an empty cache (even in a subshell) so the tables
 # are what is read.
 ks() { KMEMSTAT_CACHE=$(mktemp -d /tmp/kc-ks.XXXXXX) "$@"; }
 grep -v '\[' /proc/kallsyms > /tmp/ks.want
@@ -251,7 +255,7 @@ got=$(ks ksym -M /proc/kcore --explain linux_banner jiffies_64 2>/tmp/kt.err | c
 if [ -z "$want" ] || [ "$got" != "$want" ]; then
     not_ok kallsyms-memory-ksym "'$got' vs /proc/kallsyms '$want'$(first_err /tmp/kt.err)"
 elif ! grep -q "symbols from the kernel's own kallsyms tables" /tmp/kt.err ||
-    ! grep -q 'kallsyms addresses: CONFIG_KALLSYMS_ABSOLUTE_PERCPU .*equals VMCOREINFO SYMBOL(_stext)' /tmp/kt.err; then
+    ! grep -q 'kallsyms addresses: .*equals VMCOREINFO SYMBOL(_stext)' /tmp/kt.err; then
     not_ok kallsyms-memory-ksym "--explain does not show the tables read from memory"
 else ok kallsyms-memory-ksym; fi
 # -N still wins over the tables.
@@ -285,7 +289,10 @@ kuptime >/dev/null 2>&1
 if ls /tmp/kcache/*.map >/dev/null 2>&1; then ok cache-written
 else not_ok cache-written "no /tmp/kcache/*.map after a run"; fi
 kuptime --explain >/dev/null 2>/tmp/kt.err
-if grep -q 'symbols from the cache' /tmp/kt.err; then ok cache-used
+# A symbol the kernel lacks (tk_core on 6.17+) must not send it back to
+# the whole namelist either.
+if grep -q 'symbols from the cache' /tmp/kt.err &&
+    ! grep -q 'loading the full namelist' /tmp/kt.err; then ok cache-used
 else not_ok cache-used "second run did not use the cache$(first_err /tmp/kt.err)"; fi
 # ... and the struct members beside them, as a BTF subset.
 if ls /tmp/kcache/*.btf >/dev/null 2>&1 && grep -q 'the cached subset' /tmp/kt.err &&
