@@ -285,37 +285,33 @@ fail:
 
 /*
  * No file: the kernel's own kallsyms tables, which VMCOREINFO locates in
- * a dump of Linux >= 6.0.  Runtime addresses, as in /proc/kallsyms.
+ * a dump of Linux >= 6.0, and their shape before.  Runtime addresses, as
+ * in /proc/kallsyms.
  */
 static int
 load_memory(sym_t *h)
 {
-	char origin[4200];
-	uint64_t names = 0;
+	char origin[4200], how[256];
 	int rc;
 
 	snprintf(origin, sizeof(origin), "%s (kallsyms)", h->memfile);
 	if (new_table(h, origin) == -1)
 		goto fail;
 	h->nlruntime = 1;
-	(void)_vmci_u64(h->vmcoreinfo, h->vmcoreinfo_len,
-	    "SYMBOL(kallsyms_names)", 16, &names);
 	_sym_explain(h, "no namelist given and %s is not the running kernel: "
-	    "VMCOREINFO gives SYMBOL(kallsyms_names)=0x%llx, so the kernel's "
-	    "own symbol table is read out of its memory", h->memfile,
-	    (unsigned long long)names);
+	    "the kernel's own symbol table is read out of its memory",
+	    h->memfile);
 	/* A capture keeps the symbols used (System.map), not the tables. */
 	_cap_pause(h, 1);
-	rc = _nl_kallsyms_load(h, h->syms, origin);
+	rc = _nl_kallsyms_load(h, h->syms, origin, how, sizeof(how));
 	_cap_pause(h, 0);
 	if (rc == -1)
 		goto fail;
 	_sym_finding(h, "symbols", "%zu from the kernel's kallsyms tables in "
-	    "memory (VMCOREINFO SYMBOL(kallsyms_names)=0x%llx)",
-	    _symtab_count(h->syms), (unsigned long long)names);
+	    "memory (%s)", _symtab_count(h->syms), how);
 	_sym_explain(h, "nlist: %zu symbols from the kernel's own kallsyms "
-	    "tables; 4.2BSD's nlist(3) needed /vmunix for them",
-	    _symtab_count(h->syms));
+	    "tables (%s); 4.2BSD's nlist(3) needed /vmunix for them",
+	    _symtab_count(h->syms), how);
 	if (find_slide(h) == -1 || verify_banner(h) == -1)
 		goto fail;
 	return 0;

@@ -90,10 +90,13 @@ int _nl_is_elf(const char *path);
 /* GNU build-id of an ELF file as lowercase hex; -1 if none. */
 int _nl_elf_build_id(sym_t *h, const char *path, char *hex, size_t len);
 /* The kernel's kallsyms tables in memory, located through VMCOREINFO
- * (Linux >= 6.0): 1 if it names them. */
+ * (Linux >= 6.0) or by their shape in the image VMCOREINFO places:
+ * 1 if it says either. */
 int _nl_kallsyms_present(const sym_t *h);
-/* Appends them to t in the kernel's order, at runtime addresses. */
-int _nl_kallsyms_load(sym_t *h, struct symtab *t, const char *origin);
+/* Appends them to t in the kernel's order, at runtime addresses; how
+ * says how the tables were found. */
+int _nl_kallsyms_load(sym_t *h, struct symtab *t, const char *origin,
+    char *how, size_t howlen);
 /* Loaded modules through libkmod: path of NAME's .ko, or -1. */
 int _nl_kmod_path(sym_t *h, const char *module, char *path, size_t len);
 
