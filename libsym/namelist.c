@@ -474,6 +474,11 @@ sym_lookup(sym_t *h, const char *name, struct sym_info *out)
 	if (_sym_load_namelist(h) == -1)
 		return -1;
 	e = _symtab_find(h->syms, name);
+	if (e != NULL && e->type == SYM_ABSENT) {
+		_sym_err(h, "%s: not in the kernel (the cache %s says so)", name,
+		    h->nlpath);
+		return -1;
+	}
 	if (e == NULL && h->from_cache && (e = find_full(h, name)) == NULL &&
 	    h->syms == NULL)
 		return -1;
@@ -494,6 +499,26 @@ sym_lookup(sym_t *h, const char *name, struct sym_info *out)
 	    (unsigned long long)out->addr, out->type, out->origin,
 	    out->module ? " module " : "", out->module ? out->module : "");
 	return 0;
+}
+
+/*
+ * An optional core-kernel symbol a probe asks for: its absence from the
+ * whole namelist is kept in the cache, so that later runs need not load
+ * the whole namelist again to learn it.
+ */
+int
+_sym_probe(sym_t *h, const char *name, uint64_t *addr)
+{
+	struct sym_ent absent = { 0 };
+
+	if (_sym_addr(h, name, addr) == 0)
+		return 0;
+	if (h->syms != NULL && !h->from_cache) {
+		absent.name = name;
+		absent.type = SYM_ABSENT;
+		_cache_note(h, &absent, 1);
+	}
+	return -1;
 }
 
 int

@@ -529,7 +529,7 @@ probe_wchan(sym_t *h, struct sym_orc *o)
 	uint64_t a;
 
 	o->fp_wchan = _sym_addr(h, "get_wchan", &a) == 0 &&
-	    _sym_addr(h, "__get_wchan", &a) == -1;
+	    _sym_probe(h, "__get_wchan", &a) == -1;
 	h->errbuf[0] = '\0';
 	if (o->fp_wchan)
 		_sym_finding(h, "wchan", "0 for every task: get_wchan but no "

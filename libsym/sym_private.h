@@ -54,6 +54,9 @@ struct sym_ent {
 	const char *origin;		/* file the entry came from */
 };
 
+/* A cache entry saying a probed symbol is not in the kernel. */
+#define SYM_ABSENT	'-'
+
 struct symtab;
 struct symtab *_symtab_new(void);
 void _symtab_free(struct symtab *t);
@@ -342,6 +345,8 @@ int _sym_read_u32(sym_t *h, uint64_t addr, uint32_t *v);
 int _sym_read_s64(sym_t *h, uint64_t addr, int64_t *v);
 /* Runtime address of name, or -1 with the error set. */
 int _sym_addr(sym_t *h, const char *name, uint64_t *addr);
+/* _sym_addr for a probe: an absence is cached (namelist.c). */
+int _sym_probe(sym_t *h, const char *name, uint64_t *addr);
 /* A pointer read from kernel memory may be followed only if this holds. */
 int _sym_kaddr_ok(uint64_t addr);
 
