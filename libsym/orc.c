@@ -555,27 +555,25 @@ setup_sched(sym_t *h, struct sym_orc *o)
 /*
  * THREAD_SIZE is PAGE_SIZE << THREAD_SIZE_ORDER, and x86-64's order is
  * 2 + KASAN_STACK_ORDER (arch/x86/include/asm/page_64_types.h): 16 KiB,
- * 32 KiB with KASAN.  The kernel says which: union thread_union is
- * THREAD_SIZE bytes, and the linker puts __end_init_task THREAD_SIZE
- * after __start_init_task (INIT_TASK_DATA, vmlinux.lds.h).  6.1's BTF
- * has no thread_union (no variable of that type is left), so there the
- * two symbols say it: 0x4000.
+ * 32 KiB with KASAN.  The linker puts __end_init_task THREAD_SIZE after
+ * __start_init_task (INIT_TASK_DATA, vmlinux.lds.h); union thread_union
+ * is THREAD_SIZE bytes where the BTF keeps it (6.1's does not, nor
+ * 5.10's: asked first, its miss loaded the whole BTF on every run).
  */
 static int
 setup_stack_size(sym_t *h, struct sym_orc *o)
 {
 	uint64_t a, b, sz = 0;
-	const char *how = "union thread_union in the BTF";
+	const char *how = "__end_init_task - __start_init_task";
 
-	if (_sym_type_size(h, "thread_union", &sz) == -1 &&
-	    _sym_addr(h, "__start_init_task", &a) == 0 &&
-	    _sym_addr(h, "__end_init_task", &b) == 0 && b > a) {
+	if (_sym_addr(h, "__start_init_task", &a) == 0 &&
+	    _sym_addr(h, "__end_init_task", &b) == 0 && b > a)
 		sz = b - a;
-		how = "__end_init_task - __start_init_task";
-	}
+	else if (_sym_type_size(h, "thread_union", &sz) == 0)
+		how = "union thread_union in the BTF";
 	if (sz < SYM_PAGE_SIZE || sz > (1U << 20) || (sz & (sz - 1)) != 0) {
-		_sym_err(h, "THREAD_SIZE unknown: no union thread_union in "
-		    "the BTF nor __start_init_task/__end_init_task (%llu)",
+		_sym_err(h, "THREAD_SIZE unknown: neither __start_init_task/"
+		    "__end_init_task nor union thread_union in the BTF (%llu)",
 		    (unsigned long long)sz);
 		return -1;
 	}
