@@ -90,6 +90,9 @@ struct sym_ent {
 	const char *origin;		/* file the entry came from */
 };
 
+/* A cache entry saying a probed symbol is not in the kernel. */
+#define SYM_ABSENT	'-'
+
 struct symtab;
 struct symtab *_symtab_new(void);
 void _symtab_free(struct symtab *t);
@@ -126,10 +129,13 @@ int _nl_is_elf(const char *path);
 /* GNU build-id of an ELF file as lowercase hex; -1 if none. */
 int _nl_elf_build_id(sym_t *h, const char *path, char *hex, size_t len);
 /* The kernel's kallsyms tables in memory, located through VMCOREINFO
- * (Linux >= 6.0): 1 if it names them. */
+ * (Linux >= 6.0) or by their shape in the image VMCOREINFO places:
+ * 1 if it says either. */
 int _nl_kallsyms_present(const sym_t *h);
-/* Appends them to t in the kernel's order, at runtime addresses. */
-int _nl_kallsyms_load(sym_t *h, struct symtab *t, const char *origin);
+/* Appends them to t in the kernel's order, at runtime addresses; how
+ * says how the tables were found. */
+int _nl_kallsyms_load(sym_t *h, struct symtab *t, const char *origin,
+    char *how, size_t howlen);
 /* Loaded modules through libkmod: path of NAME's .ko, or -1. */
 int _nl_kmod_path(sym_t *h, const char *module, char *path, size_t len);
 
@@ -417,6 +423,8 @@ int _sym_addr_any(sym_t *h, const char *const *names, uint64_t *addr,
 int _sym_timekeeper(sym_t *h, uint64_t *seq, uint64_t *tk);
 int _sym_timekeeper_copy(sym_t *h, uint64_t seq, uint64_t tk, void *buf,
     size_t len);
+/* _sym_addr for a probe: an absence is cached (namelist.c). */
+int _sym_probe(sym_t *h, const char *name, uint64_t *addr);
 /* A pointer read from kernel memory may be followed only if this holds. */
 int _sym_kaddr_ok(uint64_t addr);
 

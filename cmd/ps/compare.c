@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kps.h"
 
@@ -164,6 +165,12 @@ compare_field(const struct sym_task *k, const struct sym_task *b,
 	kind = f->kind;
 	if (f->off == offsetof(struct sym_task, comm) &&
 	    strncmp(k->comm, "kworker/", 8) == 0)
+		kind = CMP_MOVES;
+	/* Our own memory grows as we read: the second /proc list may be
+	 * the allocation that moves it (mmap'd once it is large). */
+	if (k->pid == getpid() && (f->off == offsetof(struct sym_task,
+	    vsize) || f->off == offsetof(struct sym_task, rss) ||
+	    f->off == offsetof(struct sym_task, vm_rss_kb)))
 		kind = CMP_MOVES;
 	if (kind == CMP_SLEEP)
 		kind = sleep_moved(k, b, a) ? CMP_MOVES : CMP_EXACT;

@@ -1384,7 +1384,7 @@ note_vtime(sym_t *h)
 	uint64_t a;
 	int32_t enabled;
 
-	if (_sym_addr(h, "context_tracking_key", &a) == 0 &&
+	if (_sym_probe(h, "context_tracking_key", &a) == 0 &&
 	    sym_read(h, a, &enabled, 4) == 0 && enabled > 0)
 		_sym_explain(h, "context tracking is on (nohz_full CPUs): "
 		    "/proc adds the pending vtime of tasks running there to "

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "sym_private.h"
@@ -24,6 +25,22 @@ static const struct { const char *pre, *post; } candidates[] = {
 	{ "/usr/lib/debug/lib/modules/", "/vmlinux" },
 	{ "/lib/modules/", "/build/vmlinux" },
 };
+
+/* -M /proc/kcore of this very kernel: its /proc/kallsyms is its own. */
+static int
+running_kcore(const sym_t *h)
+{
+	struct utsname u;
+	char *real;
+	int rc;
+
+	if (h->memfile == NULL || (real = realpath(h->memfile, NULL)) == NULL)
+		return 0;
+	rc = strcmp(real, "/proc/kcore") == 0 && uname(&u) == 0 &&
+	    strcmp(u.release, h->release) == 0;
+	free(real);
+	return rc;
+}
 
 static int
 choose_namelist(sym_t *h, char *path, size_t len)
@@ -58,7 +75,7 @@ choose_namelist(sym_t *h, char *path, size_t len)
 		_sym_explain(h, "namelist for release %s: %s", h->release, path);
 		return 0;
 	}
-	if (h->live) {
+	if (h->live || running_kcore(h)) {
 		snprintf(path, len, KALLSYMS);
 		_sym_explain(h, "no namelist file for %s: using %s, the "
 		    "running kernel's own symbol table", h->release, path);
@@ -284,37 +301,33 @@ fail:
 
 /*
  * No file: the kernel's own kallsyms tables, which VMCOREINFO locates in
- * a dump of Linux >= 6.0.  Runtime addresses, as in /proc/kallsyms.
+ * a dump of Linux >= 6.0, and their shape before.  Runtime addresses, as
+ * in /proc/kallsyms.
  */
 static int
 load_memory(sym_t *h)
 {
-	char origin[4200];
-	uint64_t names = 0;
+	char origin[4200], how[256];
 	int rc;
 
 	snprintf(origin, sizeof(origin), "%s (kallsyms)", h->memfile);
 	if (new_table(h, origin) == -1)
 		goto fail;
 	h->nlruntime = 1;
-	(void)_vmci_u64(h->vmcoreinfo, h->vmcoreinfo_len,
-	    "SYMBOL(kallsyms_names)", 16, &names);
 	_sym_explain(h, "no namelist given and %s is not the running kernel: "
-	    "VMCOREINFO gives SYMBOL(kallsyms_names)=0x%llx, so the kernel's "
-	    "own symbol table is read out of its memory", h->memfile,
-	    (unsigned long long)names);
+	    "the kernel's own symbol table is read out of its memory",
+	    h->memfile);
 	/* A capture keeps the symbols used (System.map), not the tables. */
 	_hook_pause(h, 1);
-	rc = _nl_kallsyms_load(h, h->syms, origin);
+	rc = _nl_kallsyms_load(h, h->syms, origin, how, sizeof(how));
 	_hook_pause(h, 0);
 	if (rc == -1)
 		goto fail;
 	_sym_finding(h, "symbols", "%zu from the kernel's kallsyms tables in "
-	    "memory (VMCOREINFO SYMBOL(kallsyms_names)=0x%llx)",
-	    _symtab_count(h->syms), (unsigned long long)names);
+	    "memory (%s)", _symtab_count(h->syms), how);
 	_sym_explain(h, "nlist: %zu symbols from the kernel's own kallsyms "
-	    "tables; 4.2BSD's nlist(3) needed /vmunix for them",
-	    _symtab_count(h->syms));
+	    "tables (%s); 4.2BSD's nlist(3) needed /vmunix for them",
+	    _symtab_count(h->syms), how);
 	if (find_slide(h) == -1 || verify_banner(h) == -1)
 		goto fail;
 	return 0;
@@ -477,6 +490,9 @@ find(sym_t *h, const char *name, int *failed)
 		return NULL;
 	}
 	e = _symtab_find(h->syms, name);
+	/* The cache's word that the whole namelist lacks it (note_absent). */
+	if (e != NULL && e->type == SYM_ABSENT)
+		return NULL;
 	if (e == NULL && h->from_cache && (e = find_full(h, name)) == NULL &&
 	    h->syms == NULL)
 		*failed = 1;
@@ -523,12 +539,45 @@ sym_lookup(sym_t *h, const char *name, struct sym_info *out)
 static int
 held(const sym_t *h, const char *const *names)
 {
+	const struct sym_ent *e;
 	int i;
 
 	for (i = 0; names[i] != NULL; i++)
-		if (_symtab_find(h->syms, names[i]) != NULL)
+		if ((e = _symtab_find(h->syms, names[i])) != NULL &&
+		    e->type != SYM_ABSENT)
 			return i;
 	return -1;
+}
+
+/* 1 if the cache holds every name as absent from the whole namelist. */
+static int
+all_absent(const sym_t *h, const char *const *names)
+{
+	const struct sym_ent *e;
+	int i;
+
+	for (i = 0; names[i] != NULL; i++)
+		if ((e = _symtab_find(h->syms, names[i])) == NULL ||
+		    e->type != SYM_ABSENT)
+			return 0;
+	return h->from_cache;
+}
+
+/* The whole namelist lacks every name: keep that in the cache, so that
+ * later runs need not load the whole namelist again to learn it. */
+static void
+note_absent(sym_t *h, const char *const *names)
+{
+	struct sym_ent absent = { 0 };
+	int i;
+
+	if (h->syms == NULL || h->from_cache)
+		return;
+	for (i = 0; names[i] != NULL; i++) {
+		absent.name = names[i];
+		absent.type = SYM_ABSENT;
+		_cache_note(h, &absent, 1);
+	}
 }
 
 int
@@ -541,18 +590,39 @@ _sym_addr_any(sym_t *h, const char *const *names, uint64_t *addr,
 
 	if (_sym_load_namelist(h) == -1)
 		return -1;
-	/* The cache first: a name it holds spares loading the whole. */
+	/* The cache first: a name it holds spares loading the whole, and
+	 * so does its word that none is there. */
 	if ((i = held(h, names)) >= 0)
 		e = find(h, names[i], &failed);
+	else if (all_absent(h, names))
+		return 1;
 	for (i = 0; e == NULL && names[i] != NULL; i++)
 		if ((e = find(h, names[i], &failed)) == NULL && failed)
 			return -1;
-	if (e == NULL)
+	if (e == NULL) {
+		note_absent(h, names);
 		return 1;
+	}
 	*which = e->name;
 	found(h, e->name, e, &si);
 	*addr = si.addr;
 	return 0;
+}
+
+/* _sym_addr for a probe: -1 with the error set when absent, the absence
+ * kept in the cache as _sym_addr_any keeps it. */
+int
+_sym_probe(sym_t *h, const char *name, uint64_t *addr)
+{
+	const char *names[] = { name, NULL }, *which;
+	int rc;
+
+	if ((rc = _sym_addr_any(h, names, addr, &which)) == 1 && h->from_cache)
+		_sym_err(h, "%s: not in the kernel (the cache %s says so)", name,
+		    h->nlpath);
+	else if (rc == 1)
+		_sym_err(h, "%s: not in %s", name, h->nlpath);
+	return rc == 0 ? 0 : -1;
 }
 
 int

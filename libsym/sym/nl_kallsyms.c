@@ -16,6 +16,7 @@
  *			kallsyms_addresses
  *
  * The first character a name expands to is its nm(1) type letter.
+ * Before 6.0 nothing names the tables: locate_by_shape() finds them.
  *
  * Everything read here comes from a dump and is untrusted: the count, the
  * token offsets, every length byte, the stream's extent and the expanded
@@ -85,16 +86,23 @@ where_sym(const sym_t *h, const char *name, uint64_t *v)
 	return _vmci_u64(h->vmcoreinfo, h->vmcoreinfo_len, key, 16, v);
 }
 
+/* VMCOREINFO names the tables (>= 6.0), or where the image is to scan. */
 int
 _nl_kallsyms_present(const sym_t *h)
 {
 	uint64_t v;
 
-	return h->vmcoreinfo != NULL && where_sym(h, "kallsyms_names", &v) == 0;
+	return h->vmcoreinfo != NULL && (where_sym(h, "kallsyms_names",
+	    &v) == 0 || where_sym(h, "_stext", &v) == 0 ||
+	    _vmci_u64(h->vmcoreinfo, h->vmcoreinfo_len, "KERNELOFFSET", 16,
+	    &v) == 0);
 }
 
+static int locate_by_shape(sym_t *h, struct ks_where *w, char *how,
+    size_t howlen);
+
 static int
-locate(sym_t *h, struct ks_where *w)
+locate(sym_t *h, struct ks_where *w, char *how, size_t howlen)
 {
 	static const char *const need[] = { "kallsyms_names",
 	    "kallsyms_num_syms", "kallsyms_token_table",
@@ -103,6 +111,11 @@ locate(sym_t *h, struct ks_where *w)
 	size_t i;
 
 	memset(w, 0, sizeof(*w));
+	if (h->vmcoreinfo != NULL && where_sym(h, "kallsyms_names",
+	    &w->names) == -1)
+		return locate_by_shape(h, w, how, howlen);
+	snprintf(how, howlen, "VMCOREINFO SYMBOL(kallsyms_names)=0x%llx",
+	    (unsigned long long)w->names);
 	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++)
 		if (h->vmcoreinfo == NULL || where_sym(h, need[i], dst[i]) == -1) {
 			_sym_err(h, "%s: VMCOREINFO has no SYMBOL(%s): the "
@@ -146,6 +159,295 @@ read_upto(sym_t *h, uint64_t addr, unsigned char *buf, size_t len)
 		got += n;
 	}
 	return got;
+}
+
+/*
+ * Before 6.0 VMCOREINFO names no kallsyms table: they are found by their
+ * shape in the image's read-only data.  scripts/kallsyms.c (4.6 to 5.19,
+ * CONFIG_KALLSYMS_BASE_RELATIVE) lays them out one after another, each
+ * label 8-aligned (ALGN) and zero-padded: kallsyms_offsets (u32 each),
+ * kallsyms_relative_base (u64), kallsyms_num_syms (u32), kallsyms_names,
+ * kallsyms_markers (u32 each, one per 256 names), kallsyms_token_table,
+ * kallsyms_token_index (256 u16).  The token index is the anchor; each
+ * table before it is derived from the next and checked against it.
+ */
+#define KS_SCAN_MAX	(64U << 20)	/* 5.10: the index ~16 MB in */
+#define KS_START_KERNEL	0xffffffff81000000ULL	/* __START_KERNEL */
+#define KS_MARKERS_MAX	(SYM_MAX_SYMBOLS / 256)
+#define KS_BLOCK_MAX	(256U * 256)	/* 256 names, 1 + 255 bytes each */
+#define ALIGN8(x)	(((x) + 7) & ~(uint64_t)7)
+
+static uint16_t
+le16(const unsigned char *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static uint32_t
+le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+/* 256 offsets from 0, each above the last by at most one token. */
+static int
+tidx_shape(const unsigned char *p, uint16_t *tidx)
+{
+	int i;
+
+	if ((tidx[0] = le16(p)) != 0)
+		return 0;
+	for (i = 1; i < 256; i++) {
+		tidx[i] = le16(p + 2 * i);
+		if (tidx[i] <= tidx[i - 1] ||
+		    tidx[i] - tidx[i - 1] > KS_TOKEN_MAX)
+			return 0;
+	}
+	return tidx[255] < KS_TTAB_MAX - KS_TOKEN_MAX;
+}
+
+/* A token table at p, span bytes before the index: each token ends in
+ * its NUL where the next begins, the last one's padding is zeros. */
+static int
+ttab_fits(const unsigned char *p, size_t span, const uint16_t *tidx)
+{
+	size_t i, j, end;
+
+	for (i = 0; i < 256; i++) {
+		end = i < 255 ? (size_t)tidx[i + 1] - 1 : span;
+		for (j = tidx[i]; j < end && p[j] != '\0'; j++)
+			;
+		if (j >= span || (i < 255 && j != end))
+			return 0;
+	}
+	if (span - (j + 1) >= 8)
+		return 0;
+	for (j++; j < span; j++)
+		if (p[j] != '\0')
+			return 0;
+	return 1;
+}
+
+/* The token table, ending (padded to 8) where the index begins. */
+static int
+find_ttab(sym_t *h, struct ks_where *w, const uint16_t *tidx)
+{
+	size_t len = (size_t)tidx[255] + KS_TOKEN_MAX + 8;
+	uint64_t base = w->tidx - len, c;
+	unsigned char *b;
+	int rc = -1;
+
+	if ((b = malloc(len)) == NULL || sym_read(h, base, b, len) == -1) {
+		free(b);
+		return -1;
+	}
+	for (c = (w->tidx - tidx[255] - 1) & ~(uint64_t)7; c >= base;
+	    c -= 8)
+		if (ttab_fits(b + (c - base), w->tidx - c, tidx)) {
+			w->ttab = c;
+			rc = 0;
+			break;
+		}
+	free(b);
+	return rc;
+}
+
+/* The markers before the token table: increasing back down to the 0 of
+ * markers[0]; a zero word right before the table is padding. */
+static int
+find_markers(sym_t *h, const struct ks_where *w, uint32_t **mk,
+    uint32_t *nm, uint64_t *at)
+{
+	size_t len = KS_MARKERS_MAX * 4 + 8, k, pad, n;
+	unsigned char *b = NULL;
+	uint32_t v, prev;
+
+	*mk = NULL;
+	if (w->ttab - w->stext < len)
+		len = (size_t)(w->ttab - w->stext) & ~(size_t)3;
+	if (len < 8 || (b = malloc(len)) == NULL || sym_read(h, w->ttab - len, b,
+	    len) == -1)
+		goto fail;
+	pad = le32(b + len - 4) == 0;
+	prev = le32(b + len - 4 * (pad + 1));
+	for (k = pad + 1; prev != 0 && k < len / 4; k++) {
+		v = le32(b + len - 4 * (k + 1));
+		if (v >= prev || prev - v < 512 || prev - v > KS_BLOCK_MAX)
+			goto fail;
+		prev = v;
+	}
+	n = k - pad;
+	*at = w->ttab - 4 * k;
+	if (prev != 0 || (*at & 7) != 0 || (*mk = malloc(4 * n)) == NULL)
+		goto fail;
+	for (k = 0; k < n; k++)
+		(*mk)[k] = le32(b + len - (w->ttab - *at) + 4 * k);
+	*nm = (uint32_t)n;
+	free(b);
+	return 0;
+fail:
+	free(b);
+	return -1;
+}
+
+/* The names from n, walked by their lengths, meet every marker and end
+ * (padded) where the markers begin. */
+static int
+names_fit(sym_t *h, uint64_t names, uint32_t n, const uint32_t *mk,
+    uint64_t mk_at)
+{
+	size_t len = mk_at - names, pos = 0;
+	unsigned char *b;
+	uint32_t i;
+	int ok = 0;
+
+	if (mk_at <= names || len > KS_NAMES_MAX ||
+	    (b = malloc(len)) == NULL)
+		return 0;
+	if (sym_read(h, names, b, len) == 0) {
+		for (i = 0; i < n && pos < len; i++) {
+			if ((i & 0xff) == 0 && mk[i >> 8] != pos)
+				break;
+			pos += 1 + (size_t)b[pos];
+		}
+		ok = i == n && pos <= len && len - pos < 8;
+		while (ok && pos < len)
+			ok = b[pos++] == 0;
+	}
+	free(b);
+	h->errbuf[0] = '\0';
+	return ok;
+}
+
+/* num_syms, 8-aligned below the names, relative_base a kernel address
+ * just below it; the offsets before that.  One block of names at most
+ * lies past the last marker: a window to search. */
+static int
+find_count(sym_t *h, struct ks_where *w, const uint32_t *mk, uint32_t nm,
+    uint64_t mk_at)
+{
+	uint64_t hi, lo, a, rb;
+	unsigned char *b;
+	size_t len;
+	uint32_t n;
+	int rc = -1;
+
+	if (mk_at - w->stext < (uint64_t)mk[nm - 1] + 32)
+		return -1;
+	hi = (mk_at - 10 - mk[nm - 1]) & ~(uint64_t)7;
+	lo = hi - w->stext > KS_BLOCK_MAX + 24 ? hi - KS_BLOCK_MAX - 16 :
+	    ALIGN8(w->stext + 8);
+	len = (size_t)(hi - lo) + 16;
+	if ((b = malloc(len)) == NULL || sym_read(h, lo - 8, b, len) == -1)
+		goto out;
+	for (a = hi; a >= lo && rc == -1; a -= 8) {
+		n = le32(b + (a - lo) + 8);
+		rb = le32(b + (a - lo)) | (uint64_t)le32(b + (a - lo) + 4) << 32;
+		if (n == 0 || (n + 255) / 256 != nm ||
+		    le32(b + (a - lo) + 12) != 0 || rb < SYM_START_KERNEL_MAP ||
+		    rb > w->stext || !names_fit(h, a + 8, n, mk, mk_at))
+			continue;
+		w->num = a;
+		w->names = a + 8;
+		w->relbase = a - 8;
+		w->offsets = a - 8 - ALIGN8(4 * (uint64_t)n);
+		w->have_offsets = w->have_relbase = 1;
+		rc = 0;
+	}
+out:
+	free(b);
+	return rc;
+}
+
+/* The rest from a token index at w->tidx, or -1 if it does not hold. */
+static int
+derive(sym_t *h, struct ks_where *w, const uint16_t *tidx)
+{
+	uint32_t *mk = NULL, nm;
+	uint64_t mk_at;
+	int rc;
+
+	rc = find_ttab(h, w, tidx) == -1 || w->ttab <= w->stext ||
+	    find_markers(h, w, &mk, &nm, &mk_at) == -1 ||
+	    find_count(h, w, mk, nm, mk_at) == -1 ? -1 : 0;
+	free(mk);
+	h->errbuf[0] = '\0';
+	return rc;
+}
+
+/* Where the image starts: SYMBOL(_stext), else __START_KERNEL moved by
+ * KERNELOFFSET; and how far to scan: to init_top_pgt (.data) at most. */
+static int
+image_span(sym_t *h, struct ks_where *w, uint64_t *len)
+{
+	uint64_t off = 0, end;
+
+	w->have_stext = where_sym(h, "_stext", &w->stext) == 0;
+	if (!w->have_stext && (h->vmcoreinfo == NULL ||
+	    _vmci_u64(h->vmcoreinfo, h->vmcoreinfo_len, "KERNELOFFSET", 16,
+	    &off) == -1)) {
+		_sym_err(h, "%s: VMCOREINFO has no SYMBOL(kallsyms_names), no "
+		    "SYMBOL(_stext) and no KERNELOFFSET: the kernel image and "
+		    "its kallsyms tables can't be found", h->memfile);
+		return -1;
+	}
+	if (!w->have_stext)
+		w->stext = KS_START_KERNEL + off;
+	*len = KS_SCAN_MAX;
+	if (where_sym(h, "init_top_pgt", &end) == 0 && end > w->stext &&
+	    end - w->stext < *len)
+		*len = end - w->stext;
+	return 0;
+}
+
+static int
+locate_by_shape(sym_t *h, struct ks_where *w, char *how, size_t howlen)
+{
+	unsigned char *b;
+	uint16_t tidx[256];
+	uint64_t len, off, seen = 0;
+	size_t got, i;
+
+	if (image_span(h, w, &len) == -1)
+		return -1;
+	if ((b = malloc(KS_CHUNK + 512)) == NULL) {
+		_sym_err(h, "out of memory");
+		return -1;
+	}
+	for (off = 0; off < len; off += KS_CHUNK) {
+		/* chunks overlap by the index's 512 bytes */
+		if ((got = read_upto(h, w->stext + off, b, KS_CHUNK + 512)) <
+		    512)
+			break;
+		for (i = 0; i + 512 <= got && i < KS_CHUNK && off + i < len;
+		    i += 8) {
+			w->tidx = w->stext + off + i;
+			if (tidx_shape(b + i, tidx) && derive(h, w, tidx) == 0)
+				goto found;
+		}
+		seen = off + i;
+	}
+	free(b);
+	_sym_err(h, "%s: no kallsyms tables in the %llu bytes of the kernel "
+	    "image from 0x%llx (VMCOREINFO names none before Linux 6.0)",
+	    h->memfile, (unsigned long long)seen,
+	    (unsigned long long)w->stext);
+	return -1;
+found:
+	free(b);
+	h->errbuf[0] = '\0';
+	snprintf(how, howlen, "kallsyms_token_index found at 0x%llx by its "
+	    "shape, %llu bytes past 0x%llx; VMCOREINFO names no table before "
+	    "6.0", (unsigned long long)w->tidx, (unsigned long long)(off + i),
+	    (unsigned long long)w->stext);
+	_sym_explain(h, "kallsyms tables by their shape: token_index 0x%llx, "
+	    "token_table 0x%llx, names 0x%llx, num_syms 0x%llx, "
+	    "relative_base 0x%llx, offsets 0x%llx", (unsigned long long)w->tidx,
+	    (unsigned long long)w->ttab, (unsigned long long)w->names,
+	    (unsigned long long)w->num, (unsigned long long)w->relbase,
+	    (unsigned long long)w->offsets);
+	return 0;
 }
 
 /* The 256 token offsets, and the token table up to the last one's NUL. */
@@ -573,7 +875,8 @@ out:
 }
 
 int
-_nl_kallsyms_load(sym_t *h, struct symtab *t, const char *origin)
+_nl_kallsyms_load(sym_t *h, struct symtab *t, const char *origin, char *how,
+    size_t howlen)
 {
 	struct ks_where w;
 	struct ks k;
@@ -582,7 +885,7 @@ _nl_kallsyms_load(sym_t *h, struct symtab *t, const char *origin)
 	memset(&k, 0, sizeof(k));
 	k.w = &w;
 	k.long_names = release_has_long_names(h);
-	if (locate(h, &w) == -1 || read_count(h, &k) == -1 ||
+	if (locate(h, &w, how, howlen) == -1 || read_count(h, &k) == -1 ||
 	    read_tokens(h, &k) == -1 || fill(h, &k, t, origin) == -1)
 		goto out;
 	_sym_explain(h, "kallsyms: %u names in %zu bytes of the compressed "

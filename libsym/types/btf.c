@@ -348,15 +348,43 @@ member_once(sym_t *h, const char *type, const char *member,
 	return 0;
 }
 
+/*
+ * A member the kernel's whole BTF lacks (kthread.full_name before 6.0)
+ * is kept in the symbol cache as "btf:TYPE.MEMBER", type SYM_ABSENT, so
+ * that later runs need not parse the whole BTF again to learn it.
+ */
+static int
+member_absent(sym_t *h, const char *type, const char *member, int note)
+{
+	struct sym_ent absent = { 0 };
+	const struct sym_ent *e;
+	char key[256];
+
+	snprintf(key, sizeof(key), "btf:%s.%s", type, member);
+	if (!note)
+		return h->syms != NULL && (e = _symtab_find(h->syms,
+		    key)) != NULL && e->type == SYM_ABSENT;
+	absent.name = key;
+	absent.type = SYM_ABSENT;
+	_cache_note(h, &absent, 1);
+	return 1;
+}
+
 int
 _sym_member(sym_t *h, const char *type, const char *member,
     struct sym_member *m)
 {
 	if (member_once(h, type, member, m) == 0)
 		return 0;
-	if (reload_full(h) == -1)
-		return -1;
-	return member_once(h, type, member, m);
+	if (h->btf_cached) {
+		if (member_absent(h, type, member, 0) || reload_full(h) == -1)
+			return -1;
+		if (member_once(h, type, member, m) == 0)
+			return 0;
+	}
+	if (h->btf_own)
+		member_absent(h, type, member, 1);
+	return -1;
 }
 
 /* Every spelling in the cache before the full BTF: a kernel has one. */

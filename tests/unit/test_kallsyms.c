@@ -37,6 +37,7 @@
 
 static unsigned char mem[MEMSZ];
 static char vmci[1024];
+static const char *release;
 
 /* Token i is the 1-character string i (or "z" where unprintable). */
 static void
@@ -137,7 +138,7 @@ fake_handle(void)
 	h->memfile = strdup("fake-core");
 	h->vmcoreinfo = vmci;
 	h->vmcoreinfo_len = strlen(vmci);
-	snprintf(h->release, sizeof(h->release), "6.1.0-kmemstat-test");
+	snprintf(h->release, sizeof(h->release), "%s", release);
 	return h;
 }
 
@@ -146,6 +147,7 @@ setup(void)
 {
 	memset(mem, 0, sizeof(mem));
 	tu_flat = (struct tu_flat){ KBASE, mem, MEMSZ, MEMSZ };
+	release = "6.1.0-kmemstat-test";
 	put_tokens();
 	put_names(A_NAMES);
 	set_vmcoreinfo(A_NAMES, RELBASE);
@@ -156,12 +158,13 @@ static const char *
 load(size_t *count)
 {
 	static char err[SYM_ERRSIZE];
+	char how[256];
 	struct symtab *t = _symtab_new();
 	sym_t *h = fake_handle();
 	int rc;
 
 	ck_assert_ptr_nonnull(t);
-	rc = _nl_kallsyms_load(h, t, "fake-core (kallsyms)");
+	rc = _nl_kallsyms_load(h, t, "fake-core (kallsyms)", how, sizeof(how));
 	snprintf(err, sizeof(err), "%s", sym_geterr(h));
 	if (count != NULL)
 		*count = _symtab_count(t);
@@ -184,10 +187,11 @@ assert_refused(const char *table_at)
  * fails for the one thing it breaks. */
 START_TEST(test_control_loads)
 {
+	char how[256];
 	struct symtab *t = _symtab_new();
 	sym_t *h = fake_handle();
 
-	ck_assert_int_eq(_nl_kallsyms_load(h, t, "fake"), 0);
+	ck_assert_int_eq(_nl_kallsyms_load(h, t, "fake", how, sizeof(how)), 0);
 	ck_assert_uint_eq(_symtab_count(t), 3);
 	ck_assert_uint_eq(_symtab_find(t, "_stext")->addr, RELBASE);
 	ck_assert_uint_eq(_symtab_find(t, "bar")->addr, RELBASE + 0x100);
@@ -346,11 +350,12 @@ START_TEST(test_place_relative_loads)
 {
 	struct symtab *t = _symtab_new();
 	sym_t *h;
+	char how[256];
 	size_t i;
 
 	set_place_relative(A_OFFSETS, RELBASE);
 	h = fake_handle();
-	ck_assert_int_eq(_nl_kallsyms_load(h, t, "fake"), 0);
+	ck_assert_int_eq(_nl_kallsyms_load(h, t, "fake", how, sizeof(how)), 0);
 	ck_assert_uint_eq(_symtab_count(t), 3);
 	for (i = 0; i < 3; i++)
 		ck_assert_uint_eq(_symtab_at(t, i)->addr, place_addr[i]);
@@ -410,6 +415,195 @@ START_TEST(test_namelist_says_both)
 }
 END_TEST
 
+/*
+ * Before 6.0 VMCOREINFO names no table: they are found by their shape.
+ * lay510() lays n symbols out as 5.10's scripts/kallsyms.c does from s
+ * on, each table 8-aligned: offsets, relative_base, num_syms, names,
+ * markers, token_table, token_index.  Name 0 is "T_stext" at
+ * relative_base (KBASE, VMCOREINFO's _stext), name i "Ds%05u" 16 * i
+ * above it.  Returns the token index's address.
+ */
+#define AL8(x)	(((x) + 7) & ~(uint64_t)7)
+static uint64_t m510;			/* kallsyms_markers, for the tests */
+static uint64_t n510;			/* kallsyms_num_syms */
+
+static uint64_t
+lay510(uint64_t s, uint32_t n)
+{
+	uint64_t rb = KBASE, names, pos, mk, tt;
+	uint32_t i, off;
+	int32_t o;
+	char name[16];
+	uint8_t len;
+
+	n510 = AL8(s + 4 * (uint64_t)n) + 8;
+	names = n510 + 8;
+	tu_flat_put(n510 - 8, &rb, 8);
+	tu_flat_put(n510, &n, 4);
+	for (i = 0, pos = 0; i < n; i++) {
+		o = -1 - (int32_t)(16 * i);
+		tu_flat_put(s + 4 * (uint64_t)i, &o, 4);
+		if (i == 0)
+			snprintf(name, sizeof(name), "T_stext");
+		else
+			snprintf(name, sizeof(name), "Ds%05u", i);
+		if (i % 256 == 0) {
+			off = (uint32_t)pos;
+			tu_flat_put(AL8(names + 8 * (uint64_t)n) + 4 * (i / 256), &off,
+			    4);
+		}
+		len = (uint8_t)strlen(name);
+		tu_flat_put(names + pos, &len, 1);
+		tu_flat_put(names + pos + 1, name, len);
+		pos += 1 + len;
+	}
+	/* every name is 8 bytes: the markers went where they end */
+	mk = AL8(names + pos);
+	ck_assert_uint_eq(mk, AL8(names + 8 * (uint64_t)n));
+	m510 = mk;
+	tt = AL8(mk + 4 * (((uint64_t)n + 255) / 256));
+	for (i = 0; i < 256; i++) {
+		uint16_t t = (uint16_t)(2 * i);
+		char tok[2] = { i > ' ' && i < 0x7f ? (char)i : 'z', '\0' };
+
+		tu_flat_put(tt + 2 * i, tok, 2);
+		tu_flat_put(tt + 512 + 2 * (uint64_t)i, &t, 2);
+	}
+	return tt + 512;
+}
+
+static void
+set_vmcoreinfo_510(const char *extra)
+{
+	snprintf(vmci, sizeof(vmci), "OSRELEASE=5.10.0-kmemstat-test\n"
+	    "SYMBOL(_stext)=%llx\nKERNELOFFSET=0\n%s",
+	    (unsigned long long)KBASE, extra);
+	release = "5.10.0-kmemstat-test";
+}
+
+static void
+setup510(void)
+{
+	memset(mem, 0, sizeof(mem));
+	tu_flat = (struct tu_flat){ KBASE, mem, MEMSZ, MEMSZ };
+	set_vmcoreinfo_510("");
+}
+
+/* Loads by shape; returns the error or NULL, and how it was found. */
+static const char *
+load510(size_t *count, char *how, size_t howlen)
+{
+	static char err[SYM_ERRSIZE];
+	struct symtab *t = _symtab_new();
+	sym_t *h = fake_handle();
+	int rc;
+
+	rc = _nl_kallsyms_load(h, t, "fake-core (kallsyms)", how, howlen);
+	snprintf(err, sizeof(err), "%s", sym_geterr(h));
+	*count = _symtab_count(t);
+	if (rc == 0) {
+		ck_assert_uint_eq(_symtab_find(t, "_stext")->addr, KBASE);
+		ck_assert_uint_eq(_symtab_find(t, "s00002")->addr,
+		    KBASE + 32);
+		ck_assert_int_eq(_symtab_find(t, "s00002")->type, 'D');
+	}
+	_symtab_free(t);
+	sym_close(h);
+	return rc == 0 ? NULL : err;
+}
+
+static void
+assert_510_refused(const char *why)
+{
+	char how[256];
+	size_t n;
+	const char *err = load510(&n, how, sizeof(how));
+
+	ck_assert_msg(err != NULL, "hostile layout accepted");
+	tu_assert_contains(err, why);
+	ck_assert_ptr_null(strchr(err, '\n'));
+}
+
+/* 300 names: two markers; a decoy index shape before the tables. */
+START_TEST(test_shape_control)
+{
+	uint64_t x;
+	uint16_t decoy[256];
+	char how[256], want[128];
+	size_t n, i;
+
+	for (i = 0; i < 256; i++)
+		decoy[i] = (uint16_t)(3 * i);
+	tu_flat_put(KBASE + 0x1000, decoy, sizeof(decoy));
+	x = lay510(KBASE + 0x8000, 300);
+	ck_assert_ptr_null(load510(&n, how, sizeof(how)));
+	ck_assert_uint_eq(n, 300);
+	snprintf(want, sizeof(want), "kallsyms_token_index found at 0x%llx "
+	    "by its shape", (unsigned long long)x);
+	tu_assert_contains(how, want);
+}
+END_TEST
+
+/* The shape alone is not enough: every table before it must fit. */
+START_TEST(test_shape_markers_broken)
+{
+	uint32_t bad = 7;
+
+	lay510(KBASE + 0x8000, 300);
+	tu_flat_put(m510, &bad, 4);		/* markers[0] is not 0 */
+	assert_510_refused("fake-core: no kallsyms tables in the ");
+}
+END_TEST
+
+START_TEST(test_shape_count_wrong)
+{
+	uint32_t n = 1000;
+
+	lay510(KBASE + 0x8000, 300);
+	tu_flat_put(n510, &n, 4);		/* 4 markers' worth, 2 there */
+	assert_510_refused("fake-core: no kallsyms tables in the ");
+}
+END_TEST
+
+START_TEST(test_shape_names_off_markers)
+{
+	uint8_t len = 9;
+
+	lay510(KBASE + 0x8000, 300);
+	tu_flat_put(n510 + 8 + 8 * 5, &len, 1);	/* a name 2 tokens longer */
+	assert_510_refused("fake-core: no kallsyms tables in the ");
+}
+END_TEST
+
+/* The dump ends inside the token index: no read past it, no table. */
+START_TEST(test_shape_truncated)
+{
+	uint64_t x = lay510(KBASE + 0x8000, 300);
+
+	tu_flat.len = x - KBASE + 300;
+	assert_510_refused("fake-core: no kallsyms tables in the ");
+}
+END_TEST
+
+/* The scan stops at init_top_pgt, the image's .data. */
+START_TEST(test_shape_bounded)
+{
+	lay510(KBASE + 0x8000, 300);
+	set_vmcoreinfo_510("SYMBOL(init_top_pgt)=ffffffff81004000\n");
+	assert_510_refused("fake-core: no kallsyms tables in the 16384 "
+	    "bytes of the kernel image from 0xffffffff81000000");
+}
+END_TEST
+
+START_TEST(test_shape_no_image)
+{
+	lay510(KBASE + 0x8000, 300);
+	snprintf(vmci, sizeof(vmci), "OSRELEASE=5.10.0-kmemstat-test\n");
+	assert_510_refused("fake-core: VMCOREINFO has no "
+	    "SYMBOL(kallsyms_names), no SYMBOL(_stext) and no KERNELOFFSET");
+}
+END_TEST
+
 Suite *
 suite_kallsyms(void)
 {
@@ -435,6 +629,16 @@ suite_kallsyms(void)
 	tcase_add_test(tc, test_place_relative_stext_mismatch);
 	tcase_add_test(tc, test_place_relative_offsets_cut);
 	tcase_add_test(tc, test_no_addresses);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("shape");
+	tcase_add_checked_fixture(tc, setup510, NULL);
+	tcase_add_test(tc, test_shape_control);
+	tcase_add_test(tc, test_shape_markers_broken);
+	tcase_add_test(tc, test_shape_count_wrong);
+	tcase_add_test(tc, test_shape_names_off_markers);
+	tcase_add_test(tc, test_shape_truncated);
+	tcase_add_test(tc, test_shape_bounded);
+	tcase_add_test(tc, test_shape_no_image);
 	suite_add_tcase(s, tc);
 	return s;
 }

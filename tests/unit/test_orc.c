@@ -424,6 +424,51 @@ START_TEST(test_unknown_type)
 }
 END_TEST
 
+/*
+ * Before 5.16 (no __get_wchan) get_wchan() walks frame pointers, which
+ * an ORC kernel does not keep: /proc/PID/wchan says 0 for the same
+ * sleeping task.  With both symbols it is the unwind above.
+ */
+START_TEST(test_frame_pointer_get_wchan)
+{
+	uint64_t ip = 1;
+	sym_t *h;
+
+	make_kernel();
+	h = fake_handle();
+	sym(h, "get_wchan", TEXT + 0x6000, 'T');
+	ck_assert_int_eq(wchan(h, &ip), 0);
+	ck_assert_uint_eq(ip, 0);
+	sym_close(h);
+	h = fake_handle();
+	sym(h, "get_wchan", TEXT + 0x6000, 'T');
+	sym(h, "__get_wchan", TEXT + 0x6100, 'T');
+	ck_assert_msg(wchan(h, &ip) == 0, "%s", sym_geterr(h));
+	ck_assert_uint_eq(ip, SLEEPFN + 0x10);
+	sym_close(h);
+}
+END_TEST
+
+/* The symbol cache says __get_wchan is absent: believed, no reload. */
+START_TEST(test_cached_absence)
+{
+	uint64_t a, ip = 1;
+	sym_t *h;
+
+	make_kernel();
+	h = fake_handle();
+	h->from_cache = 1;
+	sym(h, "get_wchan", TEXT + 0x6000, 'T');
+	sym(h, "__get_wchan", 0, SYM_ABSENT);
+	ck_assert_int_eq(_sym_probe(h, "__get_wchan", &a), -1);
+	tu_assert_contains(sym_geterr(h), "__get_wchan: not in the kernel "
+	    "(the cache fake.map says so)");
+	ck_assert_int_eq(wchan(h, &ip), 0);
+	ck_assert_uint_eq(ip, 0);
+	sym_close(h);
+}
+END_TEST
+
 Suite *
 suite_orc(void)
 {
@@ -434,6 +479,8 @@ suite_orc(void)
 	tcase_add_test(tc, test_good_stack);
 	tcase_add_test(tc, test_not_sleeping);
 	tcase_add_test(tc, test_end_of_stack);
+	tcase_add_test(tc, test_frame_pointer_get_wchan);
+	tcase_add_test(tc, test_cached_absence);
 	suite_add_tcase(s, tc);
 	tcase_add_test(th, test_frame_does_not_move);
 	tcase_add_test(th, test_stack_loops_in_scheduler);

@@ -17,8 +17,9 @@
  * That is 5.16 and later: bc9bbb81730e ("x86: Fix get_wchan() to
  * support the ORC unwinder") and 42a20f86dc19 ("sched: Add wrapper for
  * get_wchan() to keep task blocked"); 6.1's __get_wchan() loops over
- * unwind_next_frame() as below.  Older kernels walked frame pointers
- * and may name another function on an ORC kernel.
+ * unwind_next_frame() as below.  Older kernels walked frame pointers,
+ * which an ORC kernel does not keep: their /proc/PID/wchan says "0"
+ * (5.10 in QEMU: every task), and so does _orc_wchan() there.
  *
  * Everything read is hostile: the frames are bounded (ORC_MAX_FRAMES),
  * every stack read must lie in the task's stack (task->stack ..
@@ -83,6 +84,7 @@ struct sym_orc {
 	int ready;			/* 1 ok, -1 unusable (why says) */
 	char why[SYM_ERRSIZE];
 	int format;			/* 1, 2 or 3: see decode() */
+	int fp_wchan;			/* get_wchan() walks frame pointers */
 	uint64_t ip_tab, orc_tab, lookup;
 	uint32_t nentries, nblocks;
 	uint64_t stext, etext;
@@ -515,6 +517,26 @@ setup_tables(sym_t *h, struct sym_orc *o)
 	return 0;
 }
 
+/*
+ * Which get_wchan(): __get_wchan arrived with 42a20f86dc19 (5.16), the
+ * series whose bc9bbb81730e made x86's unwind through ORC.  get_wchan
+ * without it is the frame-pointer walk, which finds nothing on an ORC
+ * kernel.  A namelist with neither (a fixture's subset) says nothing.
+ */
+static void
+probe_wchan(sym_t *h, struct sym_orc *o)
+{
+	uint64_t a;
+
+	o->fp_wchan = _sym_addr(h, "get_wchan", &a) == 0 &&
+	    _sym_probe(h, "__get_wchan", &a) == -1;
+	h->errbuf[0] = '\0';
+	if (o->fp_wchan)
+		_sym_finding(h, "wchan", "0 for every task: get_wchan but no "
+		    "__get_wchan, so get_wchan() walks frame pointers, which "
+		    "an ORC kernel does not keep (before 5.16, bc9bbb81730e)");
+}
+
 /* in_sched_functions(): __sched_text and in_lock_functions()'s range. */
 static int
 setup_sched(sym_t *h, struct sym_orc *o)
@@ -533,27 +555,25 @@ setup_sched(sym_t *h, struct sym_orc *o)
 /*
  * THREAD_SIZE is PAGE_SIZE << THREAD_SIZE_ORDER, and x86-64's order is
  * 2 + KASAN_STACK_ORDER (arch/x86/include/asm/page_64_types.h): 16 KiB,
- * 32 KiB with KASAN.  The kernel says which: union thread_union is
- * THREAD_SIZE bytes, and the linker puts __end_init_task THREAD_SIZE
- * after __start_init_task (INIT_TASK_DATA, vmlinux.lds.h).  6.1's BTF
- * has no thread_union (no variable of that type is left), so there the
- * two symbols say it: 0x4000.
+ * 32 KiB with KASAN.  The linker puts __end_init_task THREAD_SIZE after
+ * __start_init_task (INIT_TASK_DATA, vmlinux.lds.h); union thread_union
+ * is THREAD_SIZE bytes where the BTF keeps it (6.1's does not, nor
+ * 5.10's: asked first, its miss loaded the whole BTF on every run).
  */
 static int
 setup_stack_size(sym_t *h, struct sym_orc *o)
 {
 	uint64_t a, b, sz = 0;
-	const char *how = "union thread_union in the BTF";
+	const char *how = "__end_init_task - __start_init_task";
 
-	if (_sym_type_size(h, "thread_union", &sz) == -1 &&
-	    _sym_addr(h, "__start_init_task", &a) == 0 &&
-	    _sym_addr(h, "__end_init_task", &b) == 0 && b > a) {
+	if (_sym_addr(h, "__start_init_task", &a) == 0 &&
+	    _sym_addr(h, "__end_init_task", &b) == 0 && b > a)
 		sz = b - a;
-		how = "__end_init_task - __start_init_task";
-	}
+	else if (_sym_type_size(h, "thread_union", &sz) == 0)
+		how = "union thread_union in the BTF";
 	if (sz < SYM_PAGE_SIZE || sz > (1U << 20) || (sz & (sz - 1)) != 0) {
-		_sym_err(h, "THREAD_SIZE unknown: no union thread_union in "
-		    "the BTF nor __start_init_task/__end_init_task (%llu)",
+		_sym_err(h, "THREAD_SIZE unknown: neither __start_init_task/"
+		    "__end_init_task nor union thread_union in the BTF (%llu)",
 		    (unsigned long long)sz);
 		return -1;
 	}
@@ -642,6 +662,7 @@ _orc_ready(sym_t *h)
 	    setup_types(h, o) == -1)
 		goto fail;
 	o->ready = 1;
+	probe_wchan(h, o);
 	_sym_finding(h, "orc", "%u entries, format %d (from the release), "
 	    "%u lookup blocks", o->nentries, o->format, o->nblocks);
 	_sym_explain(h, "ORC: %u entries at 0x%llx, %u lookup blocks from "
@@ -781,6 +802,8 @@ _orc_wchan(sym_t *h, uint64_t task, uint64_t *wchan)
 	*wchan = 0;
 	if (_orc_ready(h) == -1)
 		return -1;
+	if (h->orc->fp_wchan)
+		return 0;
 	if ((w = calloc(1, sizeof(*w))) == NULL) {
 		_sym_err(h, "out of memory");
 		return -1;
