@@ -27,6 +27,7 @@
 #define KT_MAX_TASKREAD	(64U << 10)	/* bound on the task_struct prefix */
 #define KT_CMDLINE_MAX	(128U << 10)	/* procps's MAX_BUFSZ for args */
 #define KT_COMM_LEN	64		/* proc_task_name's tcomm[64] */
+#define KT_CODE_SCAN	512		/* bytes of task_mem searched */
 
 #define NSEC_PER_SEC	1000000000ULL
 #define USER_HZ		100		/* x86: what /proc reports ticks in */
@@ -79,6 +80,7 @@ struct kt_layout {
 	    m_arg_end, m_env_start, m_env_end;
 	int rss_percpu;
 	uint64_t rss_stride, rss_count_off, mm_len;
+	struct sym_member p_counters;	/* percpu_counter.counters (6.2+) */
 	/* cred: uid euid suid fsuid gid egid sgid fsgid */
 	struct sym_member c_id[8];
 	uint64_t cred_len;
@@ -590,7 +592,7 @@ struct kt_ent {
 struct kt_mmcache {
 	uint64_t addr;
 	unsigned long vsize, locked_kb;
-	long rss;
+	long rss, vm_rss;		/* stat's and status's, in pages */
 	char *cmdline;
 	size_t cmdline_len;
 	int ok;
@@ -613,6 +615,7 @@ struct kt_ctx {
 	unsigned tty_nr;
 	int tty_pgrp;
 	struct kt_mmcache mc;
+	struct sym_cpus *cpus;		/* set when VmRSS sums per CPU */
 };
 
 enum { KT_OK = 0, KT_RETRY = 1, KT_FAIL = -1 };
@@ -890,6 +893,54 @@ fail:
 	return -1;
 }
 
+/*
+ * get_mm_counter_sum() for file, anon and shmem: percpu_counter_sum_
+ * positive() of each, its central count plus every CPU's s32 delta at
+ * counters + __per_cpu_offset[cpu], clamped at 0.
+ */
+static int
+vm_rss_sum(struct kt_ctx *c, uint64_t mm, long *out)
+{
+	static const int idx[] = { MM_FILEPAGES, MM_ANONPAGES, MM_SHMEMPAGES };
+	struct kt_layout *L = &c->L;
+	const unsigned char *fbc;
+	uint64_t pcpu, a;
+	int64_t sum, part[3];
+	int32_t d;
+	uint32_t k;
+	size_t i;
+
+	*out = 0;
+	for (i = 0; i < 3; i++) {
+		fbc = c->mmb + L->m_rss.offset + (uint64_t)idx[i] *
+		    L->rss_stride;
+		memcpy(&sum, fbc + L->rss_count_off, 8);
+		pcpu = get_u(fbc, &L->p_counters);
+		for (k = 0; pcpu != 0 && k < c->cpus->n; k++) {
+			a = pcpu + c->cpus->c[k].off;
+			if (!_sym_kaddr_ok(a) || (a & 3) != 0) {
+				_sym_err(c->h, "mm 0x%llx: rss_stat[%d]."
+				    "counters 0x%llx + cpu%u's offset is not "
+				    "a kernel address", (unsigned long long)mm,
+				    idx[i], (unsigned long long)pcpu,
+				    c->cpus->c[k].cpu);
+				return -1;
+			}
+			if (sym_read(c->h, a, &d, 4) == -1)
+				return -1;
+			sum += d;
+		}
+		part[i] = sum;
+		if (sum > 0)
+			*out += (long)sum;
+	}
+	_sym_explain(c->h, "mm 0x%llx: VmRSS = file %lld + anon %lld + shmem "
+	    "%lld pages, each summed over %u CPUs", (unsigned long long)mm,
+	    (long long)part[0], (long long)part[1], (long long)part[2],
+	    c->cpus->n);
+	return 0;
+}
+
 /* vsize, rss, VmLck and the command line of one mm, cached by address. */
 static int
 mm_facts(struct kt_ctx *c, uint64_t mm)
@@ -925,7 +976,9 @@ mm_facts(struct kt_ctx *c, uint64_t mm)
 		if (v > 0)
 			rss += (long)v;
 	}
-	mc->rss = rss;
+	mc->rss = mc->vm_rss = rss;
+	if (c->cpus != NULL && vm_rss_sum(c, mm, &mc->vm_rss) == -1)
+		return -1;
 	if ((c->flags & SYM_TASKS_CMDLINE) &&
 	    read_cmdline(c, c->mmb, &mc->cmdline, &mc->cmdline_len) == -1) {
 		_sym_explain(c->h, "mm 0x%llx: command line unreadable (%s): "
@@ -1059,9 +1112,9 @@ task_fields(struct kt_ctx *c, const unsigned char *tb, uint64_t task,
 			return -1;
 		t->vsize = c->mc.vsize;
 		t->rss = c->mc.rss;
-		/* status VmRSS: the same counters, in KiB (4 KiB pages) */
-		t->vm_rss_kb = c->mc.rss > 0 ?
-		    (unsigned long long)c->mc.rss * (SYM_PAGE_SIZE / 1024) : 0;
+		/* status VmRSS, in KiB (4 KiB pages) */
+		t->vm_rss_kb = (unsigned long long)c->mc.vm_rss *
+		    (SYM_PAGE_SIZE / 1024);
 		t->vm_lock_kb = c->mc.locked_kb;
 		if (c->mc.cmdline_len > 0) {
 			if ((t->cmdline = malloc(c->mc.cmdline_len)) == NULL) {
@@ -1377,6 +1430,83 @@ cmp_ent(const void *a, const void *b)
 	return 0;
 }
 
+/*
+ * Does the kernel function fn call callee?  A direct call (e8 rel32) to
+ * it in fn's first len bytes.  Call depth tracking (6.2) rewrites such
+ * calls at boot to a thunk in the padding before the callee
+ * (FUNCTION_PADDING_BYTES, at most 64), so that counts too.
+ */
+static int
+code_calls(sym_t *h, const char *fn, const char *callee, size_t len,
+    int *yes)
+{
+	unsigned char code[KT_CODE_SCAN];
+	uint64_t at, to, dst;
+	int32_t rel;
+	size_t i;
+
+	*yes = 0;
+	if (len > sizeof(code))
+		len = sizeof(code);
+	if (_sym_addr(h, fn, &at) == -1 || _sym_addr(h, callee, &to) == -1 ||
+	    sym_read(h, at, code, len) == -1)
+		return -1;
+	for (i = 0; i + 5 <= len && !*yes; i++) {
+		if (code[i] != 0xe8)
+			continue;
+		memcpy(&rel, code + i + 1, 4);
+		dst = at + i + 5 + (uint64_t)(int64_t)rel;
+		*yes = dst <= to && to - dst <= 64;
+	}
+	return 0;
+}
+
+/*
+ * /proc/PID/status's VmRSS (task_mem) read each rss counter's central
+ * count, get_mm_counter(), from f1a7941243c1 (6.2) until 82241a83cd15
+ * (6.16, "mm: fix the inaccurate memory statistics issue for users") made
+ * it get_mm_counter_sum(), the sum over the CPUs.  Stable trees took that
+ * commit (6.12.118 has it) and it changed no type, so neither a version
+ * nor the BTF can tell: the kernel's own code does.  task_mem's first
+ * statements read the counters, so its first bytes call
+ * __percpu_counter_sum or not.  stat's rss (do_task_stat, get_mm_rss)
+ * stays the central count.
+ */
+static void
+rss_sum_setup(struct kt_ctx *c)
+{
+	sym_t *h = c->h;
+	int yes;
+
+	if (!c->L.rss_percpu)
+		return;
+	if (member(h, "percpu_counter", "counters", &c->L.p_counters) ==
+	    -1 || c->L.p_counters.size != 8 ||
+	    c->L.p_counters.offset + 8 > c->L.rss_stride ||
+	    code_calls(h, "task_mem", "__percpu_counter_sum", KT_CODE_SCAN,
+	    &yes) == -1) {
+		_sym_explain(h, "VmRSS: whether task_mem() sums per CPU is "
+		    "unknown (%s): the central counts", h->errbuf);
+		h->errbuf[0] = '\0';
+		return;
+	}
+	if (!yes) {
+		_sym_explain(h, "VmRSS: task_mem() does not call "
+		    "__percpu_counter_sum: the central counts");
+		return;
+	}
+	/* 8b57b11cca88 (6.3): the sum covers dying CPUs too */
+	if (_sym_cpus(h, 1, &c->cpus) == -1) {
+		_sym_explain(h, "VmRSS: the CPUs are unknown (%s): the "
+		    "central counts", h->errbuf);
+		h->errbuf[0] = '\0';
+		return;
+	}
+	_sym_explain(h, "VmRSS: task_mem() calls __percpu_counter_sum "
+	    "(82241a83cd15): each counter summed over %u CPUs",
+	    c->cpus->n);
+}
+
 /* With nohz_full CPUs, running tasks' pending vtime is not in utime. */
 static void
 note_vtime(sym_t *h)
@@ -1422,6 +1552,7 @@ _kt_tasks(sym_t *h, unsigned flags, struct sym_tasks *out)
 		c.flags &= ~SYM_TASKS_WCHAN;
 	}
 	note_vtime(h);
+	rss_sum_setup(&c);
 	_sym_explain(h, "reading %llu bytes of each task_struct, following "
 	    "tasks.next (+%llu) from init_task%s",
 	    (unsigned long long)c.L.task_len,
@@ -1463,6 +1594,7 @@ done:
 	free(c.sig);
 	free(c.mmb);
 	free(c.cred);
+	free(c.cpus);
 	return rc == KT_OK ? 0 : -1;
 }
 
