@@ -91,8 +91,11 @@ struct kt_layout {
 	struct sym_member t_driver, t_index, t_pgrp, d_major, d_minor;
 	/* kthread and worker names (looked up when first needed) */
 	int kname_state;
-	int have_full_name, have_wq;
+	int have_full_name, have_wq, have_wq_id;
 	struct sym_member k_full_name, k_data, w_pool, w_desc, w_current;
+	/* format_worker_id()'s (6.10): struct worker, pool, attrs, wq */
+	struct sym_member w_rescue, w_id, p_cpu, p_id, p_attrs, a_nice,
+	    q_name;
 };
 
 /* ---- an address set with a value: visited tasks, pid numbers ---- */
@@ -564,6 +567,8 @@ layout_tty(sym_t *h, struct kt_layout *L)
 static void
 layout_kname(sym_t *h, struct kt_layout *L)
 {
+	uint64_t a;
+
 	if (L->kname_state)
 		return;
 	L->kname_state = 1;
@@ -579,6 +584,26 @@ layout_kname(sym_t *h, struct kt_layout *L)
 	if (!L->have_wq)
 		_sym_explain(h, "no struct worker in the BTF (%s): workqueue "
 		    "workers are shown by comm alone", h->errbuf);
+	/*
+	 * 2a1b02bcba78 (6.10): wq_worker_comm() names a worker by
+	 * format_worker_id(), from the worker, no longer by its comm, so
+	 * that rescuers show kworker/R-<the whole workqueue name>.  That
+	 * commit added the function, and only a kernel that has it names
+	 * workers so.
+	 */
+	L->have_wq_id = L->have_wq &&
+	    _sym_addr(h, "format_worker_id", &a) == 0 &&
+	    member(h, "worker", "rescue_wq", &L->w_rescue) == 0 &&
+	    member(h, "worker", "id", &L->w_id) == 0 &&
+	    member(h, "worker_pool", "cpu", &L->p_cpu) == 0 &&
+	    member(h, "worker_pool", "id", &L->p_id) == 0 &&
+	    member(h, "worker_pool", "attrs", &L->p_attrs) == 0 &&
+	    member(h, "workqueue_attrs", "nice", &L->a_nice) == 0 &&
+	    member(h, "workqueue_struct", "name", &L->q_name) == 0;
+	if (L->have_wq_id)
+		_sym_explain(h, "format_worker_id() present (6.10, "
+		    "2a1b02bcba78): workers named from struct worker, not "
+		    "comm");
 	h->errbuf[0] = '\0';
 }
 
@@ -760,18 +785,119 @@ read_kstring(sym_t *h, uint64_t addr, char *buf, size_t len)
 	return 0;
 }
 
+/* A kernel int of 1, 2 or 4 bytes at addr + m's offset, sign-extended. */
+static int
+read_int(sym_t *h, uint64_t addr, const struct sym_member *m, int *v)
+{
+	unsigned char b[8] = { 0 };
+	struct sym_member at = *m;
+
+	if (m->size == 0 || m->size > 4 ||
+	    sym_read(h, addr + m->offset, b, m->size) == -1)
+		return -1;
+	at.offset = 0;
+	*v = (int)get_s(b, &at);
+	return 0;
+}
+
 /*
- * proc_task_name(): workqueue workers show "comm+desc" while running a
- * work item and "comm-desc" after (wq_worker_comm); other kernel threads
- * their full name when comm truncated it (get_kthread_comm, 6.0).
+ * format_worker_id() (kernel/workqueue.c, 6.10): "kworker/R-<wq name>"
+ * for a rescuer, "kworker/<cpu>:<id>" with "H" for a nice < 0 pool,
+ * "kworker/u<pool id>:<id>" for an unbound one, "kworker/dying" for a
+ * worker that left its pool.
+ */
+static int
+worker_id(struct kt_ctx *c, uint64_t worker, uint64_t pool, char *out)
+{
+	struct kt_layout *L = &c->L;
+	uint64_t wq = 0, attrs = 0;
+	char name[64];
+	int id, cpu, pid, nice;
+	size_t n;
+
+	if (sym_read(c->h, worker + L->w_rescue.offset, &wq, 8) == -1)
+		return -1;
+	if (wq != 0) {
+		n = L->q_name.size < sizeof(name) ? L->q_name.size :
+		    sizeof(name) - 1;
+		if (!ptr_ok(wq) || read_kstring(c->h, wq + L->q_name.offset,
+		    name, n + 1) == -1)
+			return -1;
+		snprintf(out, KT_COMM_LEN, "kworker/R-%.*s", KT_COMM_LEN - 11,
+		    name);
+		return 0;
+	}
+	if (pool == 0) {
+		snprintf(out, KT_COMM_LEN, "kworker/dying");
+		return 0;
+	}
+	if (read_int(c->h, worker, &L->w_id, &id) == -1 ||
+	    read_int(c->h, pool, &L->p_cpu, &cpu) == -1)
+		return -1;
+	if (cpu < 0) {
+		if (read_int(c->h, pool, &L->p_id, &pid) == -1)
+			return -1;
+		snprintf(out, KT_COMM_LEN, "kworker/u%d:%d", pid, id);
+		return 0;
+	}
+	if (sym_read(c->h, pool + L->p_attrs.offset, &attrs, 8) == -1 ||
+	    !ptr_ok(attrs) || read_int(c->h, attrs, &L->a_nice, &nice) == -1)
+		return -1;
+	snprintf(out, KT_COMM_LEN, "kworker/%d:%d%s", cpu, id,
+	    nice < 0 ? "H" : "");
+	return 0;
+}
+
+/*
+ * wq_worker_comm(): the worker's name (comm before 6.10, worker_id()
+ * since), then, in a pool, "+desc" while it runs a work item and
+ * "-desc" after; 63 bytes in all (proc_task_name's tcomm[64]).
+ */
+static int
+worker_name(struct kt_ctx *c, uint64_t kt, char *out)
+{
+	struct kt_layout *L = &c->L;
+	uint64_t data, pool = 0, cur = 0;
+	char desc[64];
+	size_t n, o, d;
+
+	if (!L->have_wq || sym_read(c->h, kt + L->k_data.offset, &data,
+	    8) == -1 || !ptr_ok(data) ||
+	    sym_read(c->h, data + L->w_pool.offset, &pool, 8) == -1)
+		return -1;
+	if (L->have_wq_id && worker_id(c, data, pool, out) == -1)
+		return -1;
+	if (pool == 0)
+		return 0;
+	n = L->w_desc.size < sizeof(desc) ? L->w_desc.size : sizeof(desc) - 1;
+	if (sym_read(c->h, data + L->w_desc.offset, desc, n) == -1 ||
+	    sym_read(c->h, data + L->w_current.offset, &cur, 8) == -1)
+		return -1;
+	desc[n] = '\0';
+	if (desc[0] != '\0') {
+		o = strlen(out);
+		d = strlen(desc);
+		out[o++] = cur ? '+' : '-';
+		if (d > KT_COMM_LEN - 1 - o)
+			d = KT_COMM_LEN - 1 - o;
+		memcpy(out + o, desc, d);
+		out[o + d] = '\0';
+	}
+	return 0;
+}
+
+/*
+ * proc_task_name(): workqueue workers as wq_worker_comm() names them;
+ * other kernel threads their full name when comm truncated it
+ * (get_kthread_comm, 6.0).
  */
 static void
 task_name(struct kt_ctx *c, const unsigned char *tb, uint64_t task,
     unsigned flags, char *out)
 {
 	struct kt_layout *L = &c->L;
-	char comm[KT_COMM_LEN], desc[64];
-	uint64_t kt, data, pool = 0, cur = 0, full = 0;
+	char comm[KT_COMM_LEN], full_name[64];
+	uint64_t kt, full = 0;
 	size_t n = L->comm.size < sizeof(comm) ? L->comm.size : sizeof(comm) - 1;
 
 	memcpy(comm, tb + L->comm.offset, n);
@@ -783,37 +909,20 @@ task_name(struct kt_ctx *c, const unsigned char *tb, uint64_t task,
 	if (!L->have_kthread || !ptr_ok(kt = get_u(tb, &L->kthread)))
 		return;
 	if (flags & PF_WQ_WORKER) {
-		if (!L->have_wq || sym_read(c->h, kt + L->k_data.offset, &data,
-		    8) == -1 || !ptr_ok(data) ||
-		    sym_read(c->h, data + L->w_pool.offset, &pool, 8) == -1 ||
-		    pool == 0)
+		if (worker_name(c, kt, out) == -1)
 			goto unknown;
-		n = L->w_desc.size < sizeof(desc) ? L->w_desc.size :
-		    sizeof(desc) - 1;
-		if (sym_read(c->h, data + L->w_desc.offset, desc, n) == -1 ||
-		    sym_read(c->h, data + L->w_current.offset, &cur, 8) == -1)
-			goto unknown;
-		desc[n] = '\0';
-		/* strscpy(comm) then scnprintf("+%s"): 63 bytes in all */
-		if (desc[0] != '\0') {
-			size_t o = strlen(out), d = strlen(desc);
-
-			out[o++] = cur ? '+' : '-';
-			if (d > KT_COMM_LEN - 1 - o)
-				d = KT_COMM_LEN - 1 - o;
-			memcpy(out + o, desc, d);
-			out[o + d] = '\0';
-		}
 		return;
 	}
 	if (!L->have_full_name)
 		return;
 	if (sym_read(c->h, kt + L->k_full_name.offset, &full, 8) == -1)
 		goto unknown;
-	if (full != 0 && read_kstring(c->h, full, desc, sizeof(desc)) == 0)
-		snprintf(out, KT_COMM_LEN, "%s", desc);
+	if (full != 0 && read_kstring(c->h, full, full_name,
+	    sizeof(full_name)) == 0)
+		snprintf(out, KT_COMM_LEN, "%s", full_name);
 	return;
 unknown:
+	snprintf(out, KT_COMM_LEN, "%s", comm);
 	_sym_explain(c->h, "task 0x%llx (%s): its kernel-thread name could "
 	    "not be read (%s): comm alone", (unsigned long long)task, comm,
 	    c->h->errbuf);

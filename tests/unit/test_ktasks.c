@@ -116,6 +116,11 @@ END_TEST
 #define DYING		(HEAP + 0x9180)
 #define TASK_MEM	(HEAP + 0xa000)		/* its code */
 #define PCSUM		(HEAP + 0xa400)		/* __percpu_counter_sum */
+#define KTHREAD		(HEAP + 0xb000)		/* a worker's kthread */
+#define WORKER		(KTHREAD + 0x100)
+#define WPOOL		(KTHREAD + 0x200)
+#define WATTRS		(KTHREAD + 0x300)
+#define WQ		(KTHREAD + 0x400)
 
 /* Our layout: offsets in task_struct and friends. */
 enum {
@@ -134,6 +139,12 @@ enum {
 	M_PRSS = 0x60, M_SIZE = 0x100,
 	/* 6.2's percpu_counter { lock, count, list, counters } */
 	PC_COUNT = 0x08, PC_CTRS = 0x20, PC_SIZE = 0x28,
+	/* kthread { data, full_name }, worker, worker_pool, wq, attrs */
+	K_DATA = 0x08, K_FULL = 0x10, K_SIZE = 0x20,
+	W_POOL = 0x00, W_CUR = 0x08, W_DESC = 0x10, W_RESCUE = 0x30,
+	W_ID = 0x38, W_SIZE = 0x40,
+	WP_CPU = 0x04, WP_ID = 0x0c, WP_ATTRS = 0x10, WP_SIZE = 0x18,
+	WA_NICE = 0x00, WQ_NAME = 0x10,
 	P_NUMBERS = 0x30, P_SIZE = 0x40,
 };
 
@@ -315,6 +326,25 @@ make_btf(void)
 	} else {
 		rss = btf__add_struct(b, "mm_rss_stat", 32);
 		btf__add_field(b, "count", cnt4, 0, 0);
+	}
+	{
+		int desc = btf__add_array(b, i32, chr, 24);
+		int name = btf__add_array(b, i32, chr, 32);
+		const struct fld k[] = { { "data", ptr, K_DATA },
+		    { "full_name", ptr, K_FULL } };
+		const struct fld w[] = { { "pool", ptr, W_POOL },
+		    { "current_work", ptr, W_CUR }, { "desc", desc, W_DESC },
+		    { "rescue_wq", ptr, W_RESCUE }, { "id", i32, W_ID } };
+		const struct fld p[] = { { "cpu", i32, WP_CPU },
+		    { "id", i32, WP_ID }, { "attrs", ptr, WP_ATTRS } };
+		const struct fld a[] = { { "nice", i32, WA_NICE } };
+		const struct fld q[] = { { "name", name, WQ_NAME } };
+
+		add_struct(b, "kthread", K_SIZE, k, NF(k));
+		add_struct(b, "worker", W_SIZE, w, NF(w));
+		add_struct(b, "worker_pool", WP_SIZE, p, NF(p));
+		add_struct(b, "workqueue_attrs", 8, a, NF(a));
+		add_struct(b, "workqueue_struct", 0x30, q, NF(q));
 	}
 	upid = btf__add_struct(b, "upid", 16);
 	btf__add_field(b, "nr", i32, 0, 0);
@@ -735,6 +765,64 @@ START_TEST(test_percpu_rss_bad_offset)
 }
 END_TEST
 
+/* Task 2 a workqueue worker: comm, kthread, worker (in pool or not). */
+static void
+make_worker(const char *comm, uint64_t pool, uint64_t rescue_wq)
+{
+	make_kernel();
+	memset(where(TASK(2) + T_COMM, 16), 0, 16);
+	memcpy(where(TASK(2) + T_COMM, 15), comm, strlen(comm));
+	put32(TASK(2) + T_FLAGS, 0x00208060);	/* PF_WQ_WORKER too */
+	put64(TASK(2) + T_WPRIV, KTHREAD);
+	put64(KTHREAD + K_DATA, WORKER);
+	put64(WORKER + W_POOL, pool);
+	put64(WORKER + W_RESCUE, rescue_wq);
+	put32(WORKER + W_ID, 3);
+	memcpy(where(WORKER + W_DESC, 15), "events_highpri", 15);
+	put32(WPOOL + WP_CPU, 1);
+	put32(WPOOL + WP_ID, 7);
+	put64(WPOOL + WP_ATTRS, WATTRS);
+	put32(WATTRS + WA_NICE, (uint32_t)-20);
+	memcpy(where(WQ + WQ_NAME, 19), "kvfree_rcu_reclaim", 19);
+}
+
+/* The name of task 2, with format_worker_id() in the kernel or not. */
+static void
+worker_is(int fmt, const char *want)
+{
+	struct sym_tasks ts;
+	sym_t *h = fake_handle();
+
+	if (fmt)
+		_symtab_add(h->syms, "format_worker_id", TASK_MEM, 't', NULL,
+		    "fake.map");
+	ck_assert_msg(sym_tasks(h, 0, &ts) == 0, "%s", sym_geterr(h));
+	ck_assert_uint_eq(ts.n, 2);
+	ck_assert_str_eq(ts.task[1].comm, want);
+	done(h, &ts);
+}
+
+/* 2a1b02bcba78 (6.10): workers named by format_worker_id(), rescuers
+ * with their workqueue's whole name; before, by comm. */
+START_TEST(test_worker_names)
+{
+	make_worker("kworker/R-kvfre", 0, WQ);
+	worker_is(1, "kworker/R-kvfree_rcu_reclaim");
+	make_worker("kworker/R-kvfre", 0, WQ);
+	worker_is(0, "kworker/R-kvfre");
+	make_worker("kworker/1:3H", WPOOL, 0);
+	worker_is(1, "kworker/1:3H-events_highpri");
+	make_worker("kworker/1:3H", WPOOL, 0);
+	worker_is(0, "kworker/1:3H-events_highpri");
+	make_worker("kworker/u8:3", WPOOL, 0);
+	put32(WPOOL + WP_CPU, (uint32_t)-1);
+	put64(WORKER + W_CUR, HEAP);
+	worker_is(1, "kworker/u7:3+events_highpri");
+	make_worker("kworker/u8:3", 0, 0);
+	worker_is(1, "kworker/dying");
+}
+END_TEST
+
 Suite *
 suite_ktasks(void)
 {
@@ -760,6 +848,7 @@ suite_ktasks(void)
 	tcase_add_test(th, test_btf_missing_nr_threads);
 	tcase_add_test(th, test_percpu_rss);
 	tcase_add_test(th, test_percpu_rss_bad_offset);
+	tcase_add_test(th, test_worker_names);
 	suite_add_tcase(s, th);
 	return s;
 }
