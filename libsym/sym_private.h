@@ -411,6 +411,16 @@ int _sym_load_namelist(sym_t *h);
 int _sym_read_ulong(sym_t *h, uint64_t addr, unsigned long *v);
 int _sym_read_u32(sym_t *h, uint64_t addr, uint32_t *v);
 int _sym_read_s64(sym_t *h, uint64_t addr, int64_t *v);
+/*
+ * The CPUs a kernel loop over cpu_online_mask visits (with dying, over
+ * cpu_online_mask | cpu_dying_mask, as __percpu_counter_sum does), below
+ * nr_cpu_ids, each with its __per_cpu_offset[].  free() *out.
+ */
+struct sym_cpus {
+	uint32_t n;
+	struct { uint32_t cpu; uint64_t off; } c[];
+};
+int _sym_cpus(sym_t *h, int dying, struct sym_cpus **out);
 /* Runtime address of name, or -1 with the error set. */
 int _sym_addr(sym_t *h, const char *name, uint64_t *addr);
 /* The first of names[] (NULL-terminated) the namelist has, asking the

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sym_private.h"
@@ -72,24 +73,63 @@ read_avenrun(sym_t *h, struct sym_loadavg *la)
 	return 0;
 }
 
+/* The first nr_cpu_ids bits of the cpumask at symbol name. */
 static int
-read_cpu_online(sym_t *h, unsigned long *mask, size_t words,
-    uint32_t *ncpus)
+read_mask(sym_t *h, const char *name, uint32_t ncpus, unsigned long *mask)
 {
 	uint64_t a;
 
-	if (_sym_addr(h, "nr_cpu_ids", &a) == -1 ||
-	    _sym_read_u32(h, a, ncpus) == -1)
+	if (_sym_addr(h, name, &a) == -1 ||
+	    sym_read(h, a, mask, ((ncpus + 63) / 64) * 8) == -1)
 		return -1;
-	if (*ncpus == 0 || *ncpus > MAX_CPUS) {
+	return 0;
+}
+
+int
+_sym_cpus(sym_t *h, int dying, struct sym_cpus **out)
+{
+	unsigned long mask[MAX_CPUS / 64], more[MAX_CPUS / 64];
+	struct sym_cpus *s;
+	uint64_t a, pcpu, off;
+	uint32_t ncpus, cpu;
+
+	*out = NULL;
+	if (_sym_addr(h, "nr_cpu_ids", &a) == -1 ||
+	    _sym_read_u32(h, a, &ncpus) == -1)
+		return -1;
+	if (ncpus == 0 || ncpus > MAX_CPUS) {
 		_sym_err(h, "nr_cpu_ids at 0x%llx is %u: not a CPU count",
-		    (unsigned long long)a, *ncpus);
+		    (unsigned long long)a, ncpus);
 		return -1;
 	}
-	if (_sym_addr(h, "__cpu_online_mask", &a) == -1 ||
-	    sym_read(h, a, mask, ((*ncpus + 63) / 64) * 8) == -1)
+	if (read_mask(h, "__cpu_online_mask", ncpus, mask) == -1)
 		return -1;
-	(void)words;
+	/* cpu_dying_mask: e40f74c535b8 (5.14) */
+	if (dying && _sym_addr(h, "__cpu_dying_mask", &a) == 0) {
+		if (read_mask(h, "__cpu_dying_mask", ncpus, more) == -1)
+			return -1;
+		for (cpu = 0; cpu < (ncpus + 63) / 64; cpu++)
+			mask[cpu] |= more[cpu];
+	}
+	h->errbuf[0] = '\0';
+	if (_sym_addr(h, "__per_cpu_offset", &pcpu) == -1)
+		return -1;
+	if ((s = malloc(sizeof(*s) + ncpus * sizeof(s->c[0]))) == NULL) {
+		_sym_err(h, "out of memory for %u CPUs", ncpus);
+		return -1;
+	}
+	s->n = 0;
+	for (cpu = 0; cpu < ncpus; cpu++) {
+		if (!(mask[cpu / 64] & (1UL << (cpu % 64))))
+			continue;
+		if (sym_read(h, pcpu + cpu * 8ULL, &off, sizeof(off)) == -1) {
+			free(s);
+			return -1;
+		}
+		s->c[s->n].cpu = cpu;
+		s->c[s->n++].off = off;
+	}
+	*out = s;
 	return 0;
 }
 
@@ -97,36 +137,38 @@ read_cpu_online(sym_t *h, unsigned long *mask, size_t words,
 static int
 read_running(sym_t *h, struct sym_loadavg *la)
 {
-	unsigned long mask[MAX_CPUS / 64];
+	struct sym_cpus *cpus;
 	struct sym_member nr;
-	uint64_t rq, pcpu, off;
-	uint32_t ncpus, cpu, n;
+	uint64_t rq, off;
+	uint32_t i, cpu, n;
 
-	if (read_cpu_online(h, mask, MAX_CPUS / 64, &ncpus) == -1 ||
-	    _sym_addr(h, "runqueues", &rq) == -1 ||
-	    _sym_addr(h, "__per_cpu_offset", &pcpu) == -1 ||
-	    _sym_member(h, "rq", "nr_running", &nr) == -1)
+	if (_sym_cpus(h, 0, &cpus) == -1)
 		return -1;
+	if (_sym_addr(h, "runqueues", &rq) == -1 ||
+	    _sym_member(h, "rq", "nr_running", &nr) == -1)
+		goto fail;
 	la->running = 0;
-	for (cpu = 0; cpu < ncpus; cpu++) {
-		if (!(mask[cpu / 64] & (1UL << (cpu % 64))))
-			continue;
-		if (sym_read(h, pcpu + cpu * 8ULL, &off, sizeof(off)) == -1)
-			return -1;
+	for (i = 0; i < cpus->n; i++) {
+		cpu = cpus->c[i].cpu;
+		off = cpus->c[i].off;
 		if (!_sym_kaddr_ok(rq + off)) {
 			_sym_err(h, "__per_cpu_offset[%u] = 0x%llx: runqueue "
 			    "outside the kernel", cpu, (unsigned long long)off);
-			return -1;
+			goto fail;
 		}
 		if (_sym_read_u32(h, rq + off + nr.offset, &n) == -1)
-			return -1;
+			goto fail;
 		_sym_explain(h, "cpu%u: runqueues + __per_cpu_offset[%u] "
 		    "(0x%llx) -> nr_running %u", cpu, cpu,
 		    (unsigned long long)off, n);
 		la->running += n;
 	}
+	free(cpus);
 	la->have |= SYM_LA_RUNNING;
 	return 0;
+fail:
+	free(cpus);
+	return -1;
 }
 
 static int

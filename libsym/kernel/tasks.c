@@ -27,6 +27,7 @@
 #define KT_MAX_TASKREAD	(64U << 10)	/* bound on the task_struct prefix */
 #define KT_CMDLINE_MAX	(128U << 10)	/* procps's MAX_BUFSZ for args */
 #define KT_COMM_LEN	64		/* proc_task_name's tcomm[64] */
+#define KT_CODE_SCAN	512		/* bytes of task_mem searched */
 
 #define NSEC_PER_SEC	1000000000ULL
 #define USER_HZ		100		/* x86: what /proc reports ticks in */
@@ -79,6 +80,7 @@ struct kt_layout {
 	    m_arg_end, m_env_start, m_env_end;
 	int rss_percpu;
 	uint64_t rss_stride, rss_count_off, mm_len;
+	struct sym_member p_counters;	/* percpu_counter.counters (6.2+) */
 	/* cred: uid euid suid fsuid gid egid sgid fsgid */
 	struct sym_member c_id[8];
 	uint64_t cred_len;
@@ -89,8 +91,11 @@ struct kt_layout {
 	struct sym_member t_driver, t_index, t_pgrp, d_major, d_minor;
 	/* kthread and worker names (looked up when first needed) */
 	int kname_state;
-	int have_full_name, have_wq;
+	int have_full_name, have_wq, have_wq_id;
 	struct sym_member k_full_name, k_data, w_pool, w_desc, w_current;
+	/* format_worker_id()'s (6.10): struct worker, pool, attrs, wq */
+	struct sym_member w_rescue, w_id, p_cpu, p_id, p_attrs, a_nice,
+	    q_name;
 };
 
 /* ---- an address set with a value: visited tasks, pid numbers ---- */
@@ -562,6 +567,8 @@ layout_tty(sym_t *h, struct kt_layout *L)
 static void
 layout_kname(sym_t *h, struct kt_layout *L)
 {
+	uint64_t a;
+
 	if (L->kname_state)
 		return;
 	L->kname_state = 1;
@@ -577,6 +584,26 @@ layout_kname(sym_t *h, struct kt_layout *L)
 	if (!L->have_wq)
 		_sym_explain(h, "no struct worker in the BTF (%s): workqueue "
 		    "workers are shown by comm alone", h->errbuf);
+	/*
+	 * 2a1b02bcba78 (6.10): wq_worker_comm() names a worker by
+	 * format_worker_id(), from the worker, no longer by its comm, so
+	 * that rescuers show kworker/R-<the whole workqueue name>.  That
+	 * commit added the function, and only a kernel that has it names
+	 * workers so.
+	 */
+	L->have_wq_id = L->have_wq &&
+	    _sym_addr(h, "format_worker_id", &a) == 0 &&
+	    member(h, "worker", "rescue_wq", &L->w_rescue) == 0 &&
+	    member(h, "worker", "id", &L->w_id) == 0 &&
+	    member(h, "worker_pool", "cpu", &L->p_cpu) == 0 &&
+	    member(h, "worker_pool", "id", &L->p_id) == 0 &&
+	    member(h, "worker_pool", "attrs", &L->p_attrs) == 0 &&
+	    member(h, "workqueue_attrs", "nice", &L->a_nice) == 0 &&
+	    member(h, "workqueue_struct", "name", &L->q_name) == 0;
+	if (L->have_wq_id)
+		_sym_explain(h, "format_worker_id() present (6.10, "
+		    "2a1b02bcba78): workers named from struct worker, not "
+		    "comm");
 	h->errbuf[0] = '\0';
 }
 
@@ -590,7 +617,7 @@ struct kt_ent {
 struct kt_mmcache {
 	uint64_t addr;
 	unsigned long vsize, locked_kb;
-	long rss;
+	long rss, vm_rss;		/* stat's and status's, in pages */
 	char *cmdline;
 	size_t cmdline_len;
 	int ok;
@@ -613,6 +640,7 @@ struct kt_ctx {
 	unsigned tty_nr;
 	int tty_pgrp;
 	struct kt_mmcache mc;
+	struct sym_cpus *cpus;		/* set when VmRSS sums per CPU */
 };
 
 enum { KT_OK = 0, KT_RETRY = 1, KT_FAIL = -1 };
@@ -757,18 +785,119 @@ read_kstring(sym_t *h, uint64_t addr, char *buf, size_t len)
 	return 0;
 }
 
+/* A kernel int of 1, 2 or 4 bytes at addr + m's offset, sign-extended. */
+static int
+read_int(sym_t *h, uint64_t addr, const struct sym_member *m, int *v)
+{
+	unsigned char b[8] = { 0 };
+	struct sym_member at = *m;
+
+	if (m->size == 0 || m->size > 4 ||
+	    sym_read(h, addr + m->offset, b, m->size) == -1)
+		return -1;
+	at.offset = 0;
+	*v = (int)get_s(b, &at);
+	return 0;
+}
+
 /*
- * proc_task_name(): workqueue workers show "comm+desc" while running a
- * work item and "comm-desc" after (wq_worker_comm); other kernel threads
- * their full name when comm truncated it (get_kthread_comm, 6.0).
+ * format_worker_id() (kernel/workqueue.c, 6.10): "kworker/R-<wq name>"
+ * for a rescuer, "kworker/<cpu>:<id>" with "H" for a nice < 0 pool,
+ * "kworker/u<pool id>:<id>" for an unbound one, "kworker/dying" for a
+ * worker that left its pool.
+ */
+static int
+worker_id(struct kt_ctx *c, uint64_t worker, uint64_t pool, char *out)
+{
+	struct kt_layout *L = &c->L;
+	uint64_t wq = 0, attrs = 0;
+	char name[64];
+	int id, cpu, pid, nice;
+	size_t n;
+
+	if (sym_read(c->h, worker + L->w_rescue.offset, &wq, 8) == -1)
+		return -1;
+	if (wq != 0) {
+		n = L->q_name.size < sizeof(name) ? L->q_name.size :
+		    sizeof(name) - 1;
+		if (!ptr_ok(wq) || read_kstring(c->h, wq + L->q_name.offset,
+		    name, n + 1) == -1)
+			return -1;
+		snprintf(out, KT_COMM_LEN, "kworker/R-%.*s", KT_COMM_LEN - 11,
+		    name);
+		return 0;
+	}
+	if (pool == 0) {
+		snprintf(out, KT_COMM_LEN, "kworker/dying");
+		return 0;
+	}
+	if (read_int(c->h, worker, &L->w_id, &id) == -1 ||
+	    read_int(c->h, pool, &L->p_cpu, &cpu) == -1)
+		return -1;
+	if (cpu < 0) {
+		if (read_int(c->h, pool, &L->p_id, &pid) == -1)
+			return -1;
+		snprintf(out, KT_COMM_LEN, "kworker/u%d:%d", pid, id);
+		return 0;
+	}
+	if (sym_read(c->h, pool + L->p_attrs.offset, &attrs, 8) == -1 ||
+	    !ptr_ok(attrs) || read_int(c->h, attrs, &L->a_nice, &nice) == -1)
+		return -1;
+	snprintf(out, KT_COMM_LEN, "kworker/%d:%d%s", cpu, id,
+	    nice < 0 ? "H" : "");
+	return 0;
+}
+
+/*
+ * wq_worker_comm(): the worker's name (comm before 6.10, worker_id()
+ * since), then, in a pool, "+desc" while it runs a work item and
+ * "-desc" after; 63 bytes in all (proc_task_name's tcomm[64]).
+ */
+static int
+worker_name(struct kt_ctx *c, uint64_t kt, char *out)
+{
+	struct kt_layout *L = &c->L;
+	uint64_t data, pool = 0, cur = 0;
+	char desc[64];
+	size_t n, o, d;
+
+	if (!L->have_wq || sym_read(c->h, kt + L->k_data.offset, &data,
+	    8) == -1 || !ptr_ok(data) ||
+	    sym_read(c->h, data + L->w_pool.offset, &pool, 8) == -1)
+		return -1;
+	if (L->have_wq_id && worker_id(c, data, pool, out) == -1)
+		return -1;
+	if (pool == 0)
+		return 0;
+	n = L->w_desc.size < sizeof(desc) ? L->w_desc.size : sizeof(desc) - 1;
+	if (sym_read(c->h, data + L->w_desc.offset, desc, n) == -1 ||
+	    sym_read(c->h, data + L->w_current.offset, &cur, 8) == -1)
+		return -1;
+	desc[n] = '\0';
+	if (desc[0] != '\0') {
+		o = strlen(out);
+		d = strlen(desc);
+		out[o++] = cur ? '+' : '-';
+		if (d > KT_COMM_LEN - 1 - o)
+			d = KT_COMM_LEN - 1 - o;
+		memcpy(out + o, desc, d);
+		out[o + d] = '\0';
+	}
+	return 0;
+}
+
+/*
+ * proc_task_name(): workqueue workers as wq_worker_comm() names them;
+ * other kernel threads their full name when comm truncated it
+ * (get_kthread_comm, 6.0).
  */
 static void
 task_name(struct kt_ctx *c, const unsigned char *tb, uint64_t task,
     unsigned flags, char *out)
 {
 	struct kt_layout *L = &c->L;
-	char comm[KT_COMM_LEN], desc[64];
-	uint64_t kt, data, pool = 0, cur = 0, full = 0;
+	char comm[KT_COMM_LEN], full_name[64];
+	uint64_t kt, full = 0;
 	size_t n = L->comm.size < sizeof(comm) ? L->comm.size : sizeof(comm) - 1;
 
 	memcpy(comm, tb + L->comm.offset, n);
@@ -780,37 +909,20 @@ task_name(struct kt_ctx *c, const unsigned char *tb, uint64_t task,
 	if (!L->have_kthread || !ptr_ok(kt = get_u(tb, &L->kthread)))
 		return;
 	if (flags & PF_WQ_WORKER) {
-		if (!L->have_wq || sym_read(c->h, kt + L->k_data.offset, &data,
-		    8) == -1 || !ptr_ok(data) ||
-		    sym_read(c->h, data + L->w_pool.offset, &pool, 8) == -1 ||
-		    pool == 0)
+		if (worker_name(c, kt, out) == -1)
 			goto unknown;
-		n = L->w_desc.size < sizeof(desc) ? L->w_desc.size :
-		    sizeof(desc) - 1;
-		if (sym_read(c->h, data + L->w_desc.offset, desc, n) == -1 ||
-		    sym_read(c->h, data + L->w_current.offset, &cur, 8) == -1)
-			goto unknown;
-		desc[n] = '\0';
-		/* strscpy(comm) then scnprintf("+%s"): 63 bytes in all */
-		if (desc[0] != '\0') {
-			size_t o = strlen(out), d = strlen(desc);
-
-			out[o++] = cur ? '+' : '-';
-			if (d > KT_COMM_LEN - 1 - o)
-				d = KT_COMM_LEN - 1 - o;
-			memcpy(out + o, desc, d);
-			out[o + d] = '\0';
-		}
 		return;
 	}
 	if (!L->have_full_name)
 		return;
 	if (sym_read(c->h, kt + L->k_full_name.offset, &full, 8) == -1)
 		goto unknown;
-	if (full != 0 && read_kstring(c->h, full, desc, sizeof(desc)) == 0)
-		snprintf(out, KT_COMM_LEN, "%s", desc);
+	if (full != 0 && read_kstring(c->h, full, full_name,
+	    sizeof(full_name)) == 0)
+		snprintf(out, KT_COMM_LEN, "%s", full_name);
 	return;
 unknown:
+	snprintf(out, KT_COMM_LEN, "%s", comm);
 	_sym_explain(c->h, "task 0x%llx (%s): its kernel-thread name could "
 	    "not be read (%s): comm alone", (unsigned long long)task, comm,
 	    c->h->errbuf);
@@ -890,6 +1002,54 @@ fail:
 	return -1;
 }
 
+/*
+ * get_mm_counter_sum() for file, anon and shmem: percpu_counter_sum_
+ * positive() of each, its central count plus every CPU's s32 delta at
+ * counters + __per_cpu_offset[cpu], clamped at 0.
+ */
+static int
+vm_rss_sum(struct kt_ctx *c, uint64_t mm, long *out)
+{
+	static const int idx[] = { MM_FILEPAGES, MM_ANONPAGES, MM_SHMEMPAGES };
+	struct kt_layout *L = &c->L;
+	const unsigned char *fbc;
+	uint64_t pcpu, a;
+	int64_t sum, part[3];
+	int32_t d;
+	uint32_t k;
+	size_t i;
+
+	*out = 0;
+	for (i = 0; i < 3; i++) {
+		fbc = c->mmb + L->m_rss.offset + (uint64_t)idx[i] *
+		    L->rss_stride;
+		memcpy(&sum, fbc + L->rss_count_off, 8);
+		pcpu = get_u(fbc, &L->p_counters);
+		for (k = 0; pcpu != 0 && k < c->cpus->n; k++) {
+			a = pcpu + c->cpus->c[k].off;
+			if (!_sym_kaddr_ok(a) || (a & 3) != 0) {
+				_sym_err(c->h, "mm 0x%llx: rss_stat[%d]."
+				    "counters 0x%llx + cpu%u's offset is not "
+				    "a kernel address", (unsigned long long)mm,
+				    idx[i], (unsigned long long)pcpu,
+				    c->cpus->c[k].cpu);
+				return -1;
+			}
+			if (sym_read(c->h, a, &d, 4) == -1)
+				return -1;
+			sum += d;
+		}
+		part[i] = sum;
+		if (sum > 0)
+			*out += (long)sum;
+	}
+	_sym_explain(c->h, "mm 0x%llx: VmRSS = file %lld + anon %lld + shmem "
+	    "%lld pages, each summed over %u CPUs", (unsigned long long)mm,
+	    (long long)part[0], (long long)part[1], (long long)part[2],
+	    c->cpus->n);
+	return 0;
+}
+
 /* vsize, rss, VmLck and the command line of one mm, cached by address. */
 static int
 mm_facts(struct kt_ctx *c, uint64_t mm)
@@ -925,7 +1085,9 @@ mm_facts(struct kt_ctx *c, uint64_t mm)
 		if (v > 0)
 			rss += (long)v;
 	}
-	mc->rss = rss;
+	mc->rss = mc->vm_rss = rss;
+	if (c->cpus != NULL && vm_rss_sum(c, mm, &mc->vm_rss) == -1)
+		return -1;
 	if ((c->flags & SYM_TASKS_CMDLINE) &&
 	    read_cmdline(c, c->mmb, &mc->cmdline, &mc->cmdline_len) == -1) {
 		_sym_explain(c->h, "mm 0x%llx: command line unreadable (%s): "
@@ -1059,9 +1221,9 @@ task_fields(struct kt_ctx *c, const unsigned char *tb, uint64_t task,
 			return -1;
 		t->vsize = c->mc.vsize;
 		t->rss = c->mc.rss;
-		/* status VmRSS: the same counters, in KiB (4 KiB pages) */
-		t->vm_rss_kb = c->mc.rss > 0 ?
-		    (unsigned long long)c->mc.rss * (SYM_PAGE_SIZE / 1024) : 0;
+		/* status VmRSS, in KiB (4 KiB pages) */
+		t->vm_rss_kb = (unsigned long long)c->mc.vm_rss *
+		    (SYM_PAGE_SIZE / 1024);
 		t->vm_lock_kb = c->mc.locked_kb;
 		if (c->mc.cmdline_len > 0) {
 			if ((t->cmdline = malloc(c->mc.cmdline_len)) == NULL) {
@@ -1377,6 +1539,83 @@ cmp_ent(const void *a, const void *b)
 	return 0;
 }
 
+/*
+ * Does the kernel function fn call callee?  A direct call (e8 rel32) to
+ * it in fn's first len bytes.  Call depth tracking (6.2) rewrites such
+ * calls at boot to a thunk in the padding before the callee
+ * (FUNCTION_PADDING_BYTES, at most 64), so that counts too.
+ */
+static int
+code_calls(sym_t *h, const char *fn, const char *callee, size_t len,
+    int *yes)
+{
+	unsigned char code[KT_CODE_SCAN];
+	uint64_t at, to, dst;
+	int32_t rel;
+	size_t i;
+
+	*yes = 0;
+	if (len > sizeof(code))
+		len = sizeof(code);
+	if (_sym_addr(h, fn, &at) == -1 || _sym_addr(h, callee, &to) == -1 ||
+	    sym_read(h, at, code, len) == -1)
+		return -1;
+	for (i = 0; i + 5 <= len && !*yes; i++) {
+		if (code[i] != 0xe8)
+			continue;
+		memcpy(&rel, code + i + 1, 4);
+		dst = at + i + 5 + (uint64_t)(int64_t)rel;
+		*yes = dst <= to && to - dst <= 64;
+	}
+	return 0;
+}
+
+/*
+ * /proc/PID/status's VmRSS (task_mem) read each rss counter's central
+ * count, get_mm_counter(), from f1a7941243c1 (6.2) until 82241a83cd15
+ * (6.16, "mm: fix the inaccurate memory statistics issue for users") made
+ * it get_mm_counter_sum(), the sum over the CPUs.  Stable trees took that
+ * commit (6.12.118 has it) and it changed no type, so neither a version
+ * nor the BTF can tell: the kernel's own code does.  task_mem's first
+ * statements read the counters, so its first bytes call
+ * __percpu_counter_sum or not.  stat's rss (do_task_stat, get_mm_rss)
+ * stays the central count.
+ */
+static void
+rss_sum_setup(struct kt_ctx *c)
+{
+	sym_t *h = c->h;
+	int yes;
+
+	if (!c->L.rss_percpu)
+		return;
+	if (member(h, "percpu_counter", "counters", &c->L.p_counters) ==
+	    -1 || c->L.p_counters.size != 8 ||
+	    c->L.p_counters.offset + 8 > c->L.rss_stride ||
+	    code_calls(h, "task_mem", "__percpu_counter_sum", KT_CODE_SCAN,
+	    &yes) == -1) {
+		_sym_explain(h, "VmRSS: whether task_mem() sums per CPU is "
+		    "unknown (%s): the central counts", h->errbuf);
+		h->errbuf[0] = '\0';
+		return;
+	}
+	if (!yes) {
+		_sym_explain(h, "VmRSS: task_mem() does not call "
+		    "__percpu_counter_sum: the central counts");
+		return;
+	}
+	/* 8b57b11cca88 (6.3): the sum covers dying CPUs too */
+	if (_sym_cpus(h, 1, &c->cpus) == -1) {
+		_sym_explain(h, "VmRSS: the CPUs are unknown (%s): the "
+		    "central counts", h->errbuf);
+		h->errbuf[0] = '\0';
+		return;
+	}
+	_sym_explain(h, "VmRSS: task_mem() calls __percpu_counter_sum "
+	    "(82241a83cd15): each counter summed over %u CPUs",
+	    c->cpus->n);
+}
+
 /* With nohz_full CPUs, running tasks' pending vtime is not in utime. */
 static void
 note_vtime(sym_t *h)
@@ -1422,6 +1661,7 @@ _kt_tasks(sym_t *h, unsigned flags, struct sym_tasks *out)
 		c.flags &= ~SYM_TASKS_WCHAN;
 	}
 	note_vtime(h);
+	rss_sum_setup(&c);
 	_sym_explain(h, "reading %llu bytes of each task_struct, following "
 	    "tasks.next (+%llu) from init_task%s",
 	    (unsigned long long)c.L.task_len,
@@ -1463,6 +1703,7 @@ done:
 	free(c.sig);
 	free(c.mmb);
 	free(c.cred);
+	free(c.cpus);
 	return rc == KT_OK ? 0 : -1;
 }
 

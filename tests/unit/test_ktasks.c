@@ -107,6 +107,20 @@ END_TEST
 #define CRED(i)		(TASK(i) + 0x600)
 #define PIDS(i)		(TASK(i) + 0x700)
 #define MM(i)		(TASK(i) + 0x800)
+/* a 6.2+ kernel's per-CPU rss: CPU k's counters are at PCPU + OFF(k) */
+#define PCPU		0x40ULL			/* a __percpu pointer */
+#define PCPU_AREA(k)	(HEAP + 0x8000 + (uint64_t)(k) * 0x100)
+#define PCPU_OFF	(HEAP + 0x9000)		/* __per_cpu_offset[] */
+#define NR_CPU_IDS	(HEAP + 0x9100)
+#define ONLINE		(HEAP + 0x9140)
+#define DYING		(HEAP + 0x9180)
+#define TASK_MEM	(HEAP + 0xa000)		/* its code */
+#define PCSUM		(HEAP + 0xa400)		/* __percpu_counter_sum */
+#define KTHREAD		(HEAP + 0xb000)		/* a worker's kthread */
+#define WORKER		(KTHREAD + 0x100)
+#define WPOOL		(KTHREAD + 0x200)
+#define WATTRS		(KTHREAD + 0x300)
+#define WQ		(KTHREAD + 0x400)
 
 /* Our layout: offsets in task_struct and friends. */
 enum {
@@ -122,7 +136,15 @@ enum {
 	S_SIZE = 0x100,
 	M_PGD = 0x08, M_TOTAL = 0x10, M_LOCKED = 0x18, M_RSS = 0x20,
 	M_ARGS = 0x40, M_ARGE = 0x48, M_ENVS = 0x50, M_ENVE = 0x58,
-	M_SIZE = 0x100,
+	M_PRSS = 0x60, M_SIZE = 0x100,
+	/* 6.2's percpu_counter { lock, count, list, counters } */
+	PC_COUNT = 0x08, PC_CTRS = 0x20, PC_SIZE = 0x28,
+	/* kthread { data, full_name }, worker, worker_pool, wq, attrs */
+	K_DATA = 0x08, K_FULL = 0x10, K_SIZE = 0x20,
+	W_POOL = 0x00, W_CUR = 0x08, W_DESC = 0x10, W_RESCUE = 0x30,
+	W_ID = 0x38, W_SIZE = 0x40,
+	WP_CPU = 0x04, WP_ID = 0x0c, WP_ATTRS = 0x10, WP_SIZE = 0x18,
+	WA_NICE = 0x00, WQ_NAME = 0x10,
 	P_NUMBERS = 0x30, P_SIZE = 0x40,
 };
 
@@ -246,6 +268,7 @@ struct fld {
 };
 
 static const char *skip_type, *skip_member;
+static int percpu_rss;		/* rss_stat as 6.2 has it */
 
 static void
 add_struct(struct btf *b, const char *name, unsigned size,
@@ -293,8 +316,36 @@ make_btf(void)
 	prev = btf__add_struct(b, "prev_cputime", 16);
 	btf__add_field(b, "utime", u64, 0, 0);
 	btf__add_field(b, "stime", u64, 64, 0);
-	rss = btf__add_struct(b, "mm_rss_stat", 32);
-	btf__add_field(b, "count", cnt4, 0, 0);
+	if (percpu_rss) {
+		int pc = btf__add_struct(b, "percpu_counter", PC_SIZE);
+
+		btf__add_field(b, "count", i64, PC_COUNT * 8, 0);
+		btf__add_field(b, "list", lh, 0x10 * 8, 0);
+		btf__add_field(b, "counters", ptr, PC_CTRS * 8, 0);
+		rss = btf__add_array(b, i32, pc, 4);
+	} else {
+		rss = btf__add_struct(b, "mm_rss_stat", 32);
+		btf__add_field(b, "count", cnt4, 0, 0);
+	}
+	{
+		int desc = btf__add_array(b, i32, chr, 24);
+		int name = btf__add_array(b, i32, chr, 32);
+		const struct fld k[] = { { "data", ptr, K_DATA },
+		    { "full_name", ptr, K_FULL } };
+		const struct fld w[] = { { "pool", ptr, W_POOL },
+		    { "current_work", ptr, W_CUR }, { "desc", desc, W_DESC },
+		    { "rescue_wq", ptr, W_RESCUE }, { "id", i32, W_ID } };
+		const struct fld p[] = { { "cpu", i32, WP_CPU },
+		    { "id", i32, WP_ID }, { "attrs", ptr, WP_ATTRS } };
+		const struct fld a[] = { { "nice", i32, WA_NICE } };
+		const struct fld q[] = { { "name", name, WQ_NAME } };
+
+		add_struct(b, "kthread", K_SIZE, k, NF(k));
+		add_struct(b, "worker", W_SIZE, w, NF(w));
+		add_struct(b, "worker_pool", WP_SIZE, p, NF(p));
+		add_struct(b, "workqueue_attrs", 8, a, NF(a));
+		add_struct(b, "workqueue_struct", 0x30, q, NF(q));
+	}
 	upid = btf__add_struct(b, "upid", 16);
 	btf__add_field(b, "nr", i32, 0, 0);
 	btf__add_field(b, "ns", ptr, 64, 0);
@@ -336,7 +387,7 @@ make_btf(void)
 		const struct fld f[] = {
 			{ "pgd", ptr, M_PGD }, { "total_vm", i64, M_TOTAL },
 			{ "locked_vm", i64, M_LOCKED },
-			{ "rss_stat", rss, M_RSS },
+			{ "rss_stat", rss, percpu_rss ? M_PRSS : M_RSS },
 			{ "arg_start", i64, M_ARGS }, { "arg_end", i64, M_ARGE },
 			{ "env_start", i64, M_ENVS }, { "env_end", i64, M_ENVE },
 		};
@@ -392,6 +443,7 @@ done(sym_t *h, struct sym_tasks *ts)
 	free(explained);
 	explained = NULL;
 	skip_type = skip_member = NULL;
+	percpu_rss = 0;
 }
 
 START_TEST(test_good_list)
@@ -612,6 +664,165 @@ START_TEST(test_btf_missing_nr_threads)
 }
 END_TEST
 
+/*
+ * 6.2+: each rss counter a percpu_counter.  Task 1's central counts as
+ * make_kernel() has them (file 10, anon 20, shmem -5), and per-CPU
+ * deltas file +3 (cpu0), anon -4 (cpu1) and +10 (cpu2, dying), shmem +7
+ * (cpu0).  task_mem's code calls __percpu_counter_sum when sums is set.
+ */
+static void
+make_percpu_kernel(int sums)
+{
+	static const int32_t delta[3][4] = {
+		{ 3, 0, 0, 7 }, { 0, -4, 0, 0 }, { 0, 10, 0, 0 } };
+	uint64_t fbc;
+	int32_t rel;
+	int i, k;
+
+	make_kernel();
+	for (i = 0; i < 4; i++) {
+		fbc = MM(1) + M_PRSS + (uint64_t)i * PC_SIZE;
+		put64(fbc + PC_COUNT, i == 0 ? 10 : i == 1 ? 20 : i == 2 ?
+		    99 : (uint64_t)-5);
+		put64(fbc + PC_CTRS, PCPU + 4 * (uint64_t)i);
+		for (k = 0; k < 3; k++)
+			put32(PCPU_AREA(k) + 4 * (uint64_t)i,
+			    (uint32_t)delta[k][i]);
+	}
+	for (k = 0; k < 3; k++)
+		put64(PCPU_OFF + 8 * (uint64_t)k, PCPU_AREA(k) - PCPU);
+	put32(NR_CPU_IDS, 3);
+	put64(ONLINE, 0x3);
+	put64(DYING, 0x4);
+	/* push %rbp; ...; call rel32 */
+	heap[TASK_MEM - HEAP] = 0x55;
+	heap[TASK_MEM - HEAP + 0x20] = 0xe8;
+	rel = (int32_t)((sums ? PCSUM : PCSUM + 0x100) - (TASK_MEM + 0x25));
+	memcpy(where(TASK_MEM + 0x21, 4), &rel, 4);
+}
+
+static sym_t *
+percpu_handle(void)
+{
+	sym_t *h;
+
+	percpu_rss = 1;
+	h = fake_handle();
+	_symtab_add(h->syms, "task_mem", TASK_MEM, 'T', NULL, "fake.map");
+	_symtab_add(h->syms, "__percpu_counter_sum", PCSUM, 'T', NULL,
+	    "fake.map");
+	_symtab_add(h->syms, "__per_cpu_offset", PCPU_OFF, 'D', NULL,
+	    "fake.map");
+	_symtab_add(h->syms, "nr_cpu_ids", NR_CPU_IDS, 'D', NULL, "fake.map");
+	_symtab_add(h->syms, "__cpu_online_mask", ONLINE, 'D', NULL,
+	    "fake.map");
+	_symtab_add(h->syms, "__cpu_dying_mask", DYING, 'D', NULL,
+	    "fake.map");
+	return h;
+}
+
+/* Task 1's stat rss and VmRSS, task_mem summing or not. */
+static void
+percpu_rss_is(int sums, long rss, unsigned long long vm_rss_kb)
+{
+	struct sym_tasks ts;
+	sym_t *h;
+
+	make_percpu_kernel(sums);
+	h = percpu_handle();
+	ck_assert_msg(sym_tasks(h, 0, &ts) == 0, "%s", sym_geterr(h));
+	ck_assert_int_eq(ts.task[0].rss, rss);
+	ck_assert_uint_eq(ts.task[0].vm_rss_kb, vm_rss_kb);
+	done(h, &ts);
+}
+
+/*
+ * 82241a83cd15 (6.16, in 6.12.y): VmRSS the sum over online and dying
+ * CPUs, file 13 + anon 26 + shmem 2 pages; 6.2 to 6.15 the central
+ * counts (get_mm_counter).  stat's rss is the central count in both.
+ */
+START_TEST(test_percpu_rss)
+{
+	percpu_rss_is(1, 30, 41 * 4);
+	percpu_rss_is(0, 30, 30 * 4);
+}
+END_TEST
+
+/* A per-CPU offset that leads out of the kernel is an error, not data. */
+START_TEST(test_percpu_rss_bad_offset)
+{
+	struct sym_tasks ts;
+	sym_t *h;
+
+	make_percpu_kernel(1);
+	put64(PCPU_OFF + 8, 0x1000);
+	h = percpu_handle();
+	ck_assert_int_eq(sym_tasks(h, 0, &ts), 0);
+	ck_assert_uint_eq(ts.n, 1);	/* task 1 skipped, saying why */
+	fflush(explain_fp);
+	tu_assert_contains(explained, "not a kernel address");
+	done(h, &ts);
+}
+END_TEST
+
+/* Task 2 a workqueue worker: comm, kthread, worker (in pool or not). */
+static void
+make_worker(const char *comm, uint64_t pool, uint64_t rescue_wq)
+{
+	make_kernel();
+	memset(where(TASK(2) + T_COMM, 16), 0, 16);
+	memcpy(where(TASK(2) + T_COMM, 15), comm, strlen(comm));
+	put32(TASK(2) + T_FLAGS, 0x00208060);	/* PF_WQ_WORKER too */
+	put64(TASK(2) + T_WPRIV, KTHREAD);
+	put64(KTHREAD + K_DATA, WORKER);
+	put64(WORKER + W_POOL, pool);
+	put64(WORKER + W_RESCUE, rescue_wq);
+	put32(WORKER + W_ID, 3);
+	memcpy(where(WORKER + W_DESC, 15), "events_highpri", 15);
+	put32(WPOOL + WP_CPU, 1);
+	put32(WPOOL + WP_ID, 7);
+	put64(WPOOL + WP_ATTRS, WATTRS);
+	put32(WATTRS + WA_NICE, (uint32_t)-20);
+	memcpy(where(WQ + WQ_NAME, 19), "kvfree_rcu_reclaim", 19);
+}
+
+/* The name of task 2, with format_worker_id() in the kernel or not. */
+static void
+worker_is(int fmt, const char *want)
+{
+	struct sym_tasks ts;
+	sym_t *h = fake_handle();
+
+	if (fmt)
+		_symtab_add(h->syms, "format_worker_id", TASK_MEM, 't', NULL,
+		    "fake.map");
+	ck_assert_msg(sym_tasks(h, 0, &ts) == 0, "%s", sym_geterr(h));
+	ck_assert_uint_eq(ts.n, 2);
+	ck_assert_str_eq(ts.task[1].comm, want);
+	done(h, &ts);
+}
+
+/* 2a1b02bcba78 (6.10): workers named by format_worker_id(), rescuers
+ * with their workqueue's whole name; before, by comm. */
+START_TEST(test_worker_names)
+{
+	make_worker("kworker/R-kvfre", 0, WQ);
+	worker_is(1, "kworker/R-kvfree_rcu_reclaim");
+	make_worker("kworker/R-kvfre", 0, WQ);
+	worker_is(0, "kworker/R-kvfre");
+	make_worker("kworker/1:3H", WPOOL, 0);
+	worker_is(1, "kworker/1:3H-events_highpri");
+	make_worker("kworker/1:3H", WPOOL, 0);
+	worker_is(0, "kworker/1:3H-events_highpri");
+	make_worker("kworker/u8:3", WPOOL, 0);
+	put32(WPOOL + WP_CPU, (uint32_t)-1);
+	put64(WORKER + W_CUR, HEAP);
+	worker_is(1, "kworker/u7:3+events_highpri");
+	make_worker("kworker/u8:3", 0, 0);
+	worker_is(1, "kworker/dying");
+}
+END_TEST
+
 Suite *
 suite_ktasks(void)
 {
@@ -635,6 +846,9 @@ suite_ktasks(void)
 	tcase_add_test(th, test_btf_missing_tasks);
 	tcase_add_test(th, test_btf_missing_state);
 	tcase_add_test(th, test_btf_missing_nr_threads);
+	tcase_add_test(th, test_percpu_rss);
+	tcase_add_test(th, test_percpu_rss_bad_offset);
+	tcase_add_test(th, test_worker_names);
 	suite_add_tcase(s, th);
 	return s;
 }

@@ -45,6 +45,9 @@ enum { T_STATE = 0, T_ONRQ = 4, T_STACK = 8, T_THREAD = 0x10, T_SIZE = 0x20,
 	F_BP = 40, F_RET = 48, F_SIZE = 56 };
 
 static unsigned char data[0x4000], task[T_SIZE], stack[STACKSZ];
+/* 0: union thread_union in the BTF; else no such type, and the init
+ * stack's symbols spelt as 6.10 does (1), as 6.1 does (2), or absent (3) */
+static int stack_syms;
 
 static unsigned char *
 where(uint64_t addr, size_t len)
@@ -216,8 +219,10 @@ make_btf(void)
 	for (i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
 		field(b, regs[i], u64, (unsigned)(8 * i));
 	arr = btf__add_array(b, i32, u64, STACKSZ / 8);
-	btf__add_union(b, "thread_union", STACKSZ);
-	field(b, "stack", arr, 0);
+	if (stack_syms == 0) {
+		btf__add_union(b, "thread_union", STACKSZ);
+		field(b, "stack", arr, 0);
+	}
 	return b;
 }
 
@@ -258,6 +263,13 @@ fake_handle(void)
 	sym(h, "orc_lookup_end", LOOKUP + 4 * NBLOCKS, 'D');
 	sym(h, "lookup_num_blocks", NUMBLOCKS, 'B');
 	sym(h, "orc_init", NUMBLOCKS + 8, 'B');
+	if (stack_syms == 1) {
+		sym(h, "__start_init_stack", DATA + 0x8000, 'D');
+		sym(h, "__end_init_stack", DATA + 0x8000 + STACKSZ, 'D');
+	} else if (stack_syms == 2) {
+		sym(h, "__start_init_task", DATA + 0x8000, 'D');
+		sym(h, "__end_init_task", DATA + 0x8000 + STACKSZ, 'D');
+	}
 	h->btf = make_btf();
 	h->btfpath = strdup("fake.btf");
 	return h;
@@ -340,6 +352,36 @@ fails(const char *want)
 	tu_assert_contains(sym_geterr(h), want);
 	sym_close(h);
 }
+
+/*
+ * Without thread_union in the BTF (6.1, 6.12), THREAD_SIZE is the init
+ * stack's extent: __{start,end}_init_stack since 8f69cba096b5 (6.10),
+ * __{start,end}_init_task before.  Neither: no wchan, saying why.
+ */
+START_TEST(test_thread_size_from_symbols)
+{
+	uint64_t ip;
+	sym_t *h;
+
+	make_kernel();
+	for (stack_syms = 1; stack_syms <= 2; stack_syms++) {
+		h = fake_handle();
+		ck_assert_msg(wchan(h, &ip) == 0, "%d: %s", stack_syms,
+		    sym_geterr(h));
+		ck_assert_uint_eq(ip, SLEEPFN + 0x10);
+		tu_assert_contains(sym_findings(h), stack_syms == 1 ?
+		    "16384 (__start_init_stack" : "16384 (__start_init_task");
+		sym_close(h);
+	}
+	stack_syms = 3;
+	h = fake_handle();
+	ck_assert_int_eq(wchan(h, &ip), -1);
+	tu_assert_contains(sym_geterr(h), "THREAD_SIZE unknown");
+	tu_assert_contains(sym_geterr(h), "__start_init_stack");
+	sym_close(h);
+	stack_syms = 0;
+}
+END_TEST
 
 /* A frame that does not move the stack pointer would loop forever. */
 START_TEST(test_frame_does_not_move)
@@ -481,6 +523,7 @@ suite_orc(void)
 	tcase_add_test(tc, test_end_of_stack);
 	tcase_add_test(tc, test_frame_pointer_get_wchan);
 	tcase_add_test(tc, test_cached_absence);
+	tcase_add_test(tc, test_thread_size_from_symbols);
 	suite_add_tcase(s, tc);
 	tcase_add_test(th, test_frame_does_not_move);
 	tcase_add_test(th, test_stack_loops_in_scheduler);

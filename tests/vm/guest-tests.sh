@@ -195,11 +195,12 @@ check_ps p-l -l -p "$pids"
 check_between kps-M-kcore-wchan /bin/ps "kps -M /proc/kcore -N /proc/kallsyms" \
     -o pid,stat,wchan:30,comm -p "$pids"
 # The whole system on columns that hold still; the two listers' own lines
-# and kernel workers renamed by their current work are left out.
+# and kernel workers renamed by their current work are left out (not the
+# rescuers, kworker/R-<workqueue> since 6.9: idle, their names hold).
 check_ps_all() {
     _fmt=pid,ppid,pgid,sid,tty,uid,gid,ni,nlwp,comm
-    /bin/ps -e -o "$_fmt" | grep -v -e ' ps$' -e ' kps$' -e kworker > /tmp/pse.want
-    kps --source=kcore -e -o "$_fmt" 2>/tmp/kt.err | grep -v -e ' ps$' -e ' kps$' -e kworker > /tmp/pse.got
+    /bin/ps -e -o "$_fmt" | grep -v -e ' ps$' -e ' kps$' -e 'kworker/[0-9ud]' > /tmp/pse.want
+    kps --source=kcore -e -o "$_fmt" 2>/tmp/kt.err | grep -v -e ' ps$' -e ' kps$' -e 'kworker/[0-9ud]' > /tmp/pse.got
     # Tasks that came or went between the two listings are not compared,
     # but nine in ten of ps's must be there (7.x guests have about 35
     # tasks that are not kworkers, 6.1 more).

@@ -555,31 +555,44 @@ setup_sched(sym_t *h, struct sym_orc *o)
 /*
  * THREAD_SIZE is PAGE_SIZE << THREAD_SIZE_ORDER, and x86-64's order is
  * 2 + KASAN_STACK_ORDER (arch/x86/include/asm/page_64_types.h): 16 KiB,
- * 32 KiB with KASAN.  The linker puts __end_init_task THREAD_SIZE after
- * __start_init_task (INIT_TASK_DATA, vmlinux.lds.h); union thread_union
- * is THREAD_SIZE bytes where the BTF keeps it (6.1's does not, nor
- * 5.10's: asked first, its miss loaded the whole BTF on every run).
+ * 32 KiB with KASAN.  The linker puts the end of the init stack
+ * THREAD_SIZE after its start (INIT_TASK_DATA, vmlinux.lds.h): linker
+ * symbols, so kallsyms read from a dump has them too.  Asked first: union
+ * thread_union is THREAD_SIZE bytes where the BTF keeps it, but 5.10's,
+ * 6.1's and 6.12's don't, and asking loaded the whole BTF on every run.
  */
+static const char *const init_stack_syms[][2] = {
+	/* 8f69cba096b5 (6.10) renamed __{start,end}_init_task */
+	{ "__start_init_stack", "__end_init_stack" },
+	{ "__start_init_task", "__end_init_task" },
+};
+
 static int
 setup_stack_size(sym_t *h, struct sym_orc *o)
 {
 	uint64_t a, b, sz = 0;
-	const char *how = "__end_init_task - __start_init_task";
+	const char *how = "union thread_union in the BTF";
+	size_t i;
 
-	if (_sym_addr(h, "__start_init_task", &a) == 0 &&
-	    _sym_addr(h, "__end_init_task", &b) == 0 && b > a)
-		sz = b - a;
-	else if (_sym_type_size(h, "thread_union", &sz) == 0)
-		how = "union thread_union in the BTF";
+	for (i = 0; sz == 0 && i < sizeof(init_stack_syms) /
+	    sizeof(init_stack_syms[0]); i++)
+		if (_sym_probe(h, init_stack_syms[i][0], &a) == 0 &&
+		    _sym_probe(h, init_stack_syms[i][1], &b) == 0 && b > a) {
+			sz = b - a;
+			how = init_stack_syms[i][0];
+		}
+	if (sz == 0 && _sym_type_size(h, "thread_union", &sz) == -1)
+		sz = 0;
 	if (sz < SYM_PAGE_SIZE || sz > (1U << 20) || (sz & (sz - 1)) != 0) {
-		_sym_err(h, "THREAD_SIZE unknown: neither __start_init_task/"
+		_sym_err(h, "THREAD_SIZE unknown: no __start_init_stack/"
+		    "__end_init_stack (6.10+) nor __start_init_task/"
 		    "__end_init_task nor union thread_union in the BTF (%llu)",
 		    (unsigned long long)sz);
 		return -1;
 	}
 	o->thread_size = sz;
-	_sym_finding(h, "thread_size", "%llu (%s)", (unsigned long long)sz,
-	    how);
+	_sym_finding(h, "thread_size", "%llu (%s%s)", (unsigned long long)sz,
+	    how, how[0] == '_' ? " to its end symbol" : "");
 	h->errbuf[0] = '\0';
 	return 0;
 }
