@@ -155,6 +155,10 @@ int _elfcore_read_phys(sym_t *h, struct elfcore *c, uint64_t pa,
 int _elfcore_is_physical(const struct elfcore *c);
 /* One past the highest physical address the dump holds. */
 uint64_t _elfcore_phys_end(struct elfcore *c);
+/* The first run of file data at or above pa: [*start, *end); -1 if none
+ * (or the index can't be built: the error is set). */
+int _elfcore_phys_next(sym_t *h, struct elfcore *c, uint64_t pa,
+    uint64_t *start, uint64_t *end, const char *path);
 
 /* ---- files whose offset is the physical address (physfile.c) ---- */
 /* /dev/mem and raw RAM images, read with pread or through mmap windows
@@ -212,6 +216,9 @@ void _sym_types_free(sym_t *h);
 /* ---- a BTF of only the members used (fixtures, the type cache) ---- */
 struct btfsubset;
 struct btf;
+/* Every type id in range, no type containing itself, bounded nesting:
+ * checked before any libbpf call walks the types; -1 with the error. */
+int _btf_sane(sym_t *h, const struct btf *btf, const char *what);
 struct btfsubset *_bs_new(void);
 void _bs_free(struct btfsubset *c);
 size_t _bs_count(const struct btfsubset *c);
@@ -350,6 +357,10 @@ struct sym_handle {
 	/* physical sources (phys.c) */
 	int (*phys_read)(sym_t *h, uint64_t pa, void *buf, size_t len);
 	uint64_t phys_end;		/* one past the last physical byte */
+	/* The first run of bytes the source holds at or above pa, or -1:
+	 * scans skip the holes.  NULL: all of [0, phys_end) may hold some. */
+	int (*phys_next)(sym_t *h, uint64_t pa, uint64_t *start,
+	    uint64_t *end);
 	uint64_t image_size;		/* KERNEL_IMAGE_SIZE */
 	char *vmci_own;			/* VMCOREINFO found by a scan */
 	int pt_busy;			/* inside _pt_init: no page walks */

@@ -229,7 +229,8 @@ write_types(sym_t *h)
 	    _cache_path(h, ".btf", path, sizeof(path)) == -1)
 		return;
 	if (_cache_trusted(path) && (b = btf__parse(path, NULL)) != NULL) {
-		held = _bs_merge(h->typerec, b);
+		if (_btf_sane(h, b, path) == 0)
+			held = _bs_merge(h->typerec, b);
 		btf__free(b);
 		if (held == _bs_count(h->typerec))
 			return;

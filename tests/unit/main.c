@@ -18,7 +18,7 @@ main(void)
 	Suite *(*const suites[])(void) = {
 		suite_symtab, suite_nl_map, suite_nl_elf, suite_vmcoreinfo,
 		suite_elfcore, suite_fixedpoint, suite_compat, suite_kaslr,
-		suite_ktasks, suite_phys, suite_kallsyms, suite_orc,
+		suite_ktasks, suite_phys, suite_kallsyms, suite_orc, suite_btf,
 	};
 	SRunner *sr;
 	size_t i;

@@ -16,5 +16,6 @@ Suite *suite_ktasks(void);
 Suite *suite_phys(void);
 Suite *suite_kallsyms(void);
 Suite *suite_orc(void);
+Suite *suite_btf(void);
 
 #endif
