@@ -82,8 +82,11 @@ const struct sym_ent *_symtab_at(const struct symtab *t, size_t i);
 
 /* ---- the symbol cache (kvm_mkdb's idea), keyed by build-id ---- */
 struct symcache;
-/* ext: ".map" for the symbols, ".btf" for the types */
+/* ext: ".map" for the symbols, ".btf" for the types: a path through the
+ * checked directory's descriptor, or -1 (no key, or no trusted dir). */
 int _cache_path(sym_t *h, const char *ext, char *buf, size_t len);
+/* 1 for a regular file of ours or root's that no one else can write,
+ * opened without following a symlink. */
 int _cache_trusted(const char *path);
 void _cache_note(sym_t *h, const struct sym_ent *e, int dirty);
 void _cache_write(sym_t *h);
@@ -336,6 +339,8 @@ struct sym_handle {
 	int slide_known;
 	int verified;			/* linux_banner checked */
 	struct symcache *symcache;	/* symbols to keep for next time */
+	int cache_fd;			/* the checked cache directory */
+	int cache_tried;		/* cache_fd is set, or -1 for none */
 	struct symtab *cachesyms;	/* the cache, while syms is the full */
 	int from_cache;			/* syms came from the cache */
 
