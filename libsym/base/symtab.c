@@ -398,7 +398,9 @@ sort_index(struct symtab *t)
 		t->sorted[i].addr = t->ents[i].addr;
 		t->sorted[i].idx = (uint32_t)i;
 	}
-	qsort(t->sorted, t->n, sizeof(*t->sorted), byaddr_cmp);
+	/* An empty table has no index: qsort(NULL, 0) is undefined. */
+	if (t->n > 1)
+		qsort(t->sorted, t->n, sizeof(*t->sorted), byaddr_cmp);
 	t->sorted_ok = 1;
 	return 0;
 }

@@ -13,6 +13,11 @@ san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 cflags="-g -O1 -fno-omit-frame-pointer $san -DHAVE_CONFIG_H -I$bld \
     -I$src/libsym -I$src/compat -I$src/tests/fuzz $(pkg-config --cflags $pcs)"
 libs=$(pkg-config --libs $pcs)
+# A header newer than the objects changes structs they share: all again.
+for hdr in "$src"/libsym/*.h "$src/tests/fuzz/fuzz.h" "$bld/config.h"; do
+	[ -n "$(find "$out/obj" -name '*.o' ! -newer "$hdr" 2>/dev/null |
+	    head -n1)" ] && rm -f "$out"/obj/*.o
+done
 objs=
 for c in $(cd "$src" && find libsym -name '*.c' | sort) compat/getloadavg.c \
     tests/fuzz/fuzz.c; do
