@@ -28,20 +28,23 @@ usage(int status)
 	exit(status);
 }
 
+/* Names come from the namelist or the dump: escaped for the terminal. */
+#define ESC(buf, s)	sym_escape(buf, sizeof(buf), s)
+
 static int
-by_name(sym_t *h, const char *name)
+by_name(sym_t *h, const char *want)
 {
 	struct sym_info si;
-	char ko[4096];
+	char ko[4096], name[512], origin[4096], mod[256];
 
-	if (sym_lookup(h, name, &si) == -1) {
+	if (sym_lookup(h, want, &si) == -1) {
 		warnx("%s", sym_geterr(h));
 		return 1;
 	}
-	printf("%016" PRIx64 " %c %s\t%s", si.addr, si.type, si.name,
-	    si.origin);
+	printf("%016" PRIx64 " %c %s\t%s", si.addr, si.type,
+	    ESC(name, si.name), ESC(origin, si.origin));
 	if (si.module != NULL) {
-		printf(" [%s]", si.module);
+		printf(" [%s]", ESC(mod, si.module));
 		if (sym_module_path(h, si.module, ko, sizeof(ko)) == 0)
 			printf(" %s", ko);
 	}
@@ -52,6 +55,7 @@ by_name(sym_t *h, const char *name)
 static int
 by_addr(sym_t *h, const char *arg)
 {
+	char name[512], origin[4096], mod[256];
 	struct sym_info si;
 	uint64_t addr, off;
 	char *end;
@@ -66,9 +70,9 @@ by_addr(sym_t *h, const char *arg)
 		warnx("%s", sym_geterr(h));
 		return 1;
 	}
-	printf("%016" PRIx64 " %s+0x%" PRIx64 "\t%s%s%s%s\n", addr, si.name,
-	    off, si.origin, si.module ? " [" : "", si.module ? si.module : "",
-	    si.module ? "]" : "");
+	printf("%016" PRIx64 " %s+0x%" PRIx64 "\t%s%s%s%s\n", addr,
+	    ESC(name, si.name), off, ESC(origin, si.origin), si.module ? " [" :
+	    "", si.module ? ESC(mod, si.module) : "", si.module ? "]" : "");
 	return 0;
 }
 
@@ -76,6 +80,7 @@ by_addr(sym_t *h, const char *arg)
 static int
 list_all(sym_t *h)
 {
+	char name[512];
 	struct sym_info si;
 	size_t n, i;
 
@@ -88,7 +93,8 @@ list_all(sym_t *h)
 			warnx("%s", sym_geterr(h));
 			return 1;
 		}
-		printf("%016" PRIx64 " %c %s\n", si.addr, si.type, si.name);
+		printf("%016" PRIx64 " %c %s\n", si.addr, si.type,
+		    ESC(name, si.name));
 	}
 	return 0;
 }

@@ -67,7 +67,7 @@ print_pretty(double secs)
 static void
 print_since(const struct sym_uptime *up)
 {
-	time_t since = (time_t)((up->now - up->uptime) + 0.5);
+	time_t since = dump_time((up->now - up->uptime) + 0.5);
 	struct tm tm;
 
 	localtime_r(&since, &tm);

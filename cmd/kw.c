@@ -297,7 +297,7 @@ header(const struct wopts *o, sym_t *h)
 		printf("%-*s", o->fromlen - 1, "FROM");
 	fputs(o->longform ? "  LOGIN@   IDLE   JCPU   PCPU WHAT\n" :
 	    "   IDLE WHAT\n", stdout);
-	return up.live ? time(NULL) : (time_t)up.now;
+	return up.live ? time(NULL) : dump_time(up.now);
 }
 
 /* The utmp entries w shows, in utmp's order: a dump's users are in its
@@ -397,7 +397,7 @@ main(int argc, char **argv)
 	    sym_psinfo(h, &ps) == -1)
 		errx(1, "%s", sym_geterr(h));
 	if (!o.header)
-		now = (time_t)ps.now;
+		now = dump_time(ps.now);
 	if ((px = psfmt_open_text()) == NULL)
 		err(1, "psfmt_open_text");
 	for (i = 0; i < n; i++)

@@ -4,6 +4,9 @@
  */
 #include "config.h"
 
+#include <err.h>
+#include <limits.h>
+
 #include <stdio.h>
 #include <time.h>
 #include <utmp.h>
@@ -27,15 +30,27 @@ utmp_users(const char *file)
 	return n;
 }
 
+time_t
+dump_time(double t)
+{
+	if (!(t > -9007199254740992.0 && t < 9007199254740992.0))
+		errx(1, "time %g from the kernel is out of range", t);
+	return (time_t)t;
+}
+
 void
 uptime_line(const struct sym_uptime *up, const struct sym_loadavg *la,
     int users)
 {
 	/* Live, the clock is time(2)'s, as procps reads it: the coarse clock
 	 * can still show the last second when gettimeofday shows the next. */
-	time_t now = up->live ? time(NULL) : (time_t)up->now;
+	time_t now = up->live ? time(NULL) : dump_time(up->now);
 	struct tm tm;
 	int days, hours, mins, i;
+
+	if (!(up->uptime >= 0 && up->uptime < INT_MAX))
+		errx(1, "uptime %g s from the kernel is out of range",
+		    up->uptime);
 
 	localtime_r(&now, &tm);
 	days = (int)up->uptime / (60 * 60 * 24);

@@ -80,6 +80,13 @@ struct sym_uptime {
 sym_t *sym_open(const struct sym_opts *opts, char *errbuf);
 void sym_close(sym_t *h);
 const char *sym_geterr(const sym_t *h);
+/*
+ * src made safe for a terminal, into dst (len bytes, NUL-terminated; dst
+ * may be src): every byte that is not printable ASCII becomes '?', as
+ * procps escapes command lines.  Bytes from a dump (names, VMCOREINFO)
+ * go through it; errors and findings already have.  Returns dst.
+ */
+char *sym_escape(char *dst, size_t len, const char *src);
 
 enum sym_source sym_source(const sym_t *h);
 const char *sym_source_name(enum sym_source src);

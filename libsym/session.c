@@ -30,10 +30,15 @@ static void
 identify_kernel(sym_t *h)
 {
 	struct utsname u;
+	char *p;
 
 	if (h->vmcoreinfo != NULL &&
 	    _vmci_get(h->vmcoreinfo, h->vmcoreinfo_len, "OSRELEASE",
 	    h->release, sizeof(h->release)) == 0) {
+		/* The dump's bytes: printed, and part of namelist paths. */
+		sym_escape(h->release, sizeof(h->release), h->release);
+		for (p = h->release; (p = strchr(p, '/')) != NULL; )
+			*p = '?';
 		_sym_explain(h, "VMCOREINFO says OSRELEASE=%s", h->release);
 		_sym_finding(h, "release", "%s (VMCOREINFO OSRELEASE)",
 		    h->release);

@@ -110,8 +110,11 @@ const struct sym_ent *_symtab_at(const struct symtab *t, size_t i);
 
 /* ---- the symbol cache (kvm_mkdb's idea), keyed by build-id ---- */
 struct symcache;
-/* ext: ".map" for the symbols, ".btf" for the types */
+/* ext: ".map" for the symbols, ".btf" for the types: a path through the
+ * checked directory's descriptor, or -1 (no key, or no trusted dir). */
 int _cache_path(sym_t *h, const char *ext, char *buf, size_t len);
+/* 1 for a regular file of ours or root's that no one else can write,
+ * opened without following a symlink. */
 int _cache_trusted(const char *path);
 void _cache_note(sym_t *h, const struct sym_ent *e, int dirty);
 void _cache_write(sym_t *h);
@@ -186,6 +189,10 @@ int _elfcore_read_phys(sym_t *h, struct elfcore *c, uint64_t pa,
 int _elfcore_is_physical(const struct elfcore *c);
 /* One past the highest physical address the dump holds. */
 uint64_t _elfcore_phys_end(struct elfcore *c);
+/* The first run of file data at or above pa: [*start, *end); -1 if none
+ * (or the index can't be built: the error is set). */
+int _elfcore_phys_next(sym_t *h, struct elfcore *c, uint64_t pa,
+    uint64_t *start, uint64_t *end, const char *path);
 
 /* ---- files whose offset is the physical address (physfile.c) ---- */
 /* /dev/mem and raw RAM images, read with pread or through mmap windows
@@ -243,6 +250,9 @@ void _sym_types_free(sym_t *h);
 /* ---- a BTF of only the members used (fixtures, the type cache) ---- */
 struct btfsubset;
 struct btf;
+/* Every type id in range, no type containing itself, bounded nesting:
+ * checked before any libbpf call walks the types; -1 with the error. */
+int _btf_sane(sym_t *h, const struct btf *btf, const char *what);
 struct btfsubset *_bs_new(void);
 void _bs_free(struct btfsubset *c);
 size_t _bs_count(const struct btfsubset *c);
@@ -360,6 +370,8 @@ struct sym_handle {
 	int slide_known;
 	int verified;			/* linux_banner checked */
 	struct symcache *symcache;	/* symbols to keep for next time */
+	int cache_fd;			/* the checked cache directory */
+	int cache_tried;		/* cache_fd is set, or -1 for none */
 	struct symtab *cachesyms;	/* the cache, while syms is the full */
 	int from_cache;			/* syms came from the cache */
 
@@ -381,6 +393,10 @@ struct sym_handle {
 	/* physical sources (phys.c) */
 	int (*phys_read)(sym_t *h, uint64_t pa, void *buf, size_t len);
 	uint64_t phys_end;		/* one past the last physical byte */
+	/* The first run of bytes the source holds at or above pa, or -1:
+	 * scans skip the holes.  NULL: all of [0, phys_end) may hold some. */
+	int (*phys_next)(sym_t *h, uint64_t pa, uint64_t *start,
+	    uint64_t *end);
 	uint64_t image_size;		/* KERNEL_IMAGE_SIZE */
 	char *vmci_own;			/* VMCOREINFO found by a scan */
 	int pt_busy;			/* inside _pt_init: no page walks */

@@ -2,7 +2,9 @@
 # Every test kmemstat has, as README and CI run them:
 #   1. the unit, fixture and fallback tests (make check);
 #   2. the same again built with AddressSanitizer and UBSan;
-#   3. the real-kernel tests in a QEMU guest (make check-vm).
+#   3. every fuzz harness for FUZZ_SECONDS (30) on its corpus (clang,
+#      libFuzzer, ASan, UBSan: tests/fuzz/run.sh);
+#   4. the real-kernel tests in a QEMU guest (make check-vm).
 # Ends with the totals as one line: "N passed, M failed".
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -54,6 +56,18 @@ build build
 echo "== make check under AddressSanitizer and UBSan"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     build build-san --enable-sanitizers
+echo "== fuzz harnesses, ${FUZZ_SECONDS:-30} s each"
+fuzzlog=$top/build/fuzz-run.log
+FUZZ_SECONDS=${FUZZ_SECONDS:-30} "$top/tests/fuzz/run.sh" "$top/build" \
+    > "$fuzzlog" 2>&1 || status=1
+cat "$fuzzlog"
+set -- $(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$fuzzlog")
+if [ $# -eq 2 ]; then
+	pass=$((pass + $1)); fail=$((fail + $2))
+else
+	echo "run-all: the fuzz run printed no totals"
+	fail=$((fail + 1))
+fi
 echo "== make check-vm (QEMU, TCG)"
 vmlog=$top/build/check-vm.log
 (cd "$top/build" && make -s check-vm) > "$vmlog" 2>&1 || status=1

@@ -54,7 +54,8 @@ pick(const struct args *a, struct ps_ctx *c, const struct sym_tasks *l,
 
 	for (i = 0; i < l->n; i++)
 		v[n++] = &l->task[i];
-	qsort(v, n, sizeof(*v), by_pid);
+	if (n > 1)	/* no tasks: v may be NULL, and qsort(NULL, 0) UB */
+		qsort(v, n, sizeof(*v), by_pid);
 	for (i = 0, n = 0; i < l->n; i++)
 		if (wanted(a, c, v[i]))
 			v[n++] = v[i];

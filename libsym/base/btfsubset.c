@@ -286,3 +286,108 @@ out:
 	btf__free(b);
 	return rc;
 }
+
+/* Types inside types (struct, array, typedef, qualifier): the kernel's
+ * deepest nest is far below this. */
+#define MAX_NEST 64
+
+/* Every type id a type names, for its layout or otherwise, must exist:
+ * libbpf 1.1 follows them without looking (btf__align_of). */
+static int
+refs_ok(const struct btf_type *t, __u32 n)
+{
+	const struct btf_member *m;
+	const struct btf_param *p;
+	const struct btf_var_secinfo *v;
+	int i;
+
+	switch (btf_kind(t)) {
+	case BTF_KIND_PTR: case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST: case BTF_KIND_RESTRICT: case BTF_KIND_FUNC:
+	case BTF_KIND_VAR: case BTF_KIND_DECL_TAG: case BTF_KIND_TYPE_TAG:
+		return t->type < n;
+	case BTF_KIND_ARRAY:
+		return btf_array(t)->type < n && btf_array(t)->index_type < n;
+	case BTF_KIND_STRUCT: case BTF_KIND_UNION:
+		for (i = 0, m = btf_members(t); i < btf_vlen(t); i++)
+			if (m[i].type >= n)
+				return 0;
+		return 1;
+	case BTF_KIND_FUNC_PROTO:
+		for (i = 0, p = btf_params(t); i < btf_vlen(t); i++)
+			if (p[i].type >= n)
+				return 0;
+		return t->type < n;
+	case BTF_KIND_DATASEC:
+		for (i = 0, v = btf_var_secinfos(t); i < btf_vlen(t); i++)
+			if (v[i].type >= n)
+				return 0;
+		return 1;
+	default:
+		return 1;
+	}
+}
+
+/*
+ * How deep the types inside id go (what btf__align_of and
+ * btf__resolve_size recurse through; a pointer ends it): 1 + the
+ * deepest, or -1 for a type that contains itself or nests past
+ * MAX_NEST.  nest[id]: 0 unseen, 0xff on the current path, else depth.
+ */
+static int
+nest_depth(const struct btf *btf, unsigned char *nest, __u32 id, int path)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	const struct btf_member *m;
+	int i, d = 0, sub;
+
+	if (id == 0 || t == NULL)
+		return 0;
+	if (nest[id] == 0xff || path > MAX_NEST)
+		return -1;
+	if (nest[id] != 0)
+		return nest[id];
+	nest[id] = 0xff;
+	if (btf_is_mod(t) || btf_is_typedef(t) || btf_is_var(t))
+		d = nest_depth(btf, nest, t->type, path + 1);
+	else if (btf_is_array(t))
+		d = nest_depth(btf, nest, btf_array(t)->type, path + 1);
+	else if (btf_is_composite(t))
+		for (i = 0, m = btf_members(t); i < btf_vlen(t) && d >= 0;
+		    i++) {
+			sub = nest_depth(btf, nest, m[i].type, path + 1);
+			d = sub < 0 ? -1 : sub > d ? sub : d;
+		}
+	if (d < 0 || d + 1 > MAX_NEST)
+		return -1;
+	nest[id] = (unsigned char)(d + 1);
+	return d + 1;
+}
+
+/* The whole BTF checked before any libbpf call walks it. */
+int
+_btf_sane(sym_t *h, const struct btf *btf, const char *what)
+{
+	__u32 n = btf__type_cnt(btf), id;
+	unsigned char *nest;
+	int rc = 0;
+
+	for (id = 1; id < n; id++)
+		if (!refs_ok(btf__type_by_id(btf, id), n)) {
+			_sym_err(h, "%s: BTF type %u refers to a type past the "
+			    "last (%u)", what, id, n - 1);
+			return -1;
+		}
+	if ((nest = calloc(n, 1)) == NULL) {
+		_sym_err(h, "%s: out of memory checking %u BTF types", what, n);
+		return -1;
+	}
+	for (id = 1; id < n && rc == 0; id++)
+		if (nest_depth(btf, nest, id, 0) < 0) {
+			_sym_err(h, "%s: BTF type %u contains itself or nests "
+			    "deeper than %d types", what, id, MAX_NEST);
+			rc = -1;
+		}
+	free(nest);
+	return rc;
+}

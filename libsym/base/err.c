@@ -12,6 +12,21 @@
 
 #include "sym_private.h"
 
+char *
+sym_escape(char *dst, size_t len, const char *src)
+{
+	size_t i;
+
+	if (len == 0)
+		return dst;
+	for (i = 0; i + 1 < len && src[i] != '\0'; i++)
+		dst[i] = (unsigned char)src[i] >= 0x20 &&
+		    (unsigned char)src[i] < 0x7f ? src[i] : '?';
+	dst[i] = '\0';
+	return dst;
+}
+
+/* Every message may quote a dump's bytes: one escaped line. */
 void
 _sym_err(sym_t *h, const char *fmt, ...)
 {
@@ -20,6 +35,7 @@ _sym_err(sym_t *h, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(h->errbuf, sizeof(h->errbuf), fmt, ap);
 	va_end(ap);
+	sym_escape(h->errbuf, sizeof(h->errbuf), h->errbuf);
 }
 
 void
@@ -35,6 +51,7 @@ _sym_syserr(sym_t *h, const char *fmt, ...)
 	n = strlen(h->errbuf);
 	snprintf(h->errbuf + n, sizeof(h->errbuf) - n, ": %s",
 	    strerror(saved));
+	sym_escape(h->errbuf, sizeof(h->errbuf), h->errbuf);
 	errno = saved;
 }
 
@@ -76,6 +93,7 @@ _sym_finding(sym_t *h, const char *key, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line + k, sizeof(line) - (size_t)k, fmt, ap);
 	va_end(ap);
+	sym_escape(line, sizeof(line), line);
 	finding_drop(h, key, klen);
 	len = strlen(line);
 	if ((n = realloc(h->findings, h->findings_len + len + 2)) == NULL)

@@ -7,21 +7,24 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "sym_private.h"
 
 void
 _sym_explain(sym_t *h, const char *fmt, ...)
 {
+	char line[4096];
 	va_list ap;
 
 	if (h->explain == NULL)
 		return;
-	fputs("explain: ", h->explain);
 	va_start(ap, fmt);
-	vfprintf(h->explain, fmt, ap);
+	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	fputc('\n', h->explain);
+	/* A step may quote a dump's bytes: escaped for the terminal. */
+	fprintf(h->explain, "explain: %s\n", sym_escape(line, sizeof(line),
+	    line));
 }
 
 /* Bytes as a hex dump line, the way od(1) showed them to a 1980s student. */

@@ -571,6 +571,33 @@ _elfcore_phys_end(struct elfcore *c)
 	return end;
 }
 
+int
+_elfcore_phys_next(sym_t *h, struct elfcore *c, uint64_t pa,
+    uint64_t *start, uint64_t *end, const char *path)
+{
+	size_t lo = 0, hi, mid;
+	const struct sym_seg *s;
+
+	if (build_psegs(h, c, path) == -1)
+		return -1;
+	/* psegs hold file data, sorted and disjoint: the first ending
+	 * above pa. */
+	for (hi = c->npsegs; lo < hi; ) {
+		mid = lo + (hi - lo) / 2;
+		s = &c->psegs[mid];
+		if (s->paddr + s->filesz <= pa)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == c->npsegs)
+		return -1;
+	s = &c->psegs[lo];
+	*start = s->paddr > pa ? s->paddr : pa;
+	*end = s->paddr + s->filesz;
+	return 0;
+}
+
 void
 _elfcore_close(struct elfcore *c)
 {

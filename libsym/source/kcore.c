@@ -88,6 +88,12 @@ core_read_phys(sym_t *h, uint64_t pa, void *buf, size_t len)
 	return _elfcore_read_phys(h, h->mpriv, pa, buf, len, h->memfile);
 }
 
+static int
+core_phys_next(sym_t *h, uint64_t pa, uint64_t *start, uint64_t *end)
+{
+	return _elfcore_phys_next(h, h->mpriv, pa, start, end, h->memfile);
+}
+
 /*
  * QEMU's dump-guest-memory: every PT_LOAD is physical (p_vaddr 0 or equal
  * to p_paddr), so every read is translated (phys.c).
@@ -100,6 +106,7 @@ physcore_open(sym_t *h, const char *path)
 	c->physical = 1;
 	h->mkind = "physical ELF dump";
 	h->phys_read = core_read_phys;
+	h->phys_next = core_phys_next;
 	h->phys_end = _elfcore_phys_end(c);
 	_sym_explain(h, "%s: every PT_LOAD holds physical addresses (QEMU "
 	    "dump-guest-memory): kernel addresses are translated", path);
@@ -146,11 +153,13 @@ phys_fallback(sym_t *h, struct elfcore *c)
 	if (c->vmcoreinfo == NULL || !has_paddr(c))
 		return;
 	h->phys_read = core_read_phys;
+	h->phys_next = core_phys_next;
 	h->phys_end = _elfcore_phys_end(c);
 	/* The pages a capture keeps stay virtual: only misses translate. */
 	if (_phys_setup(h, "the dump's VMCOREINFO note", 0) == 0)
 		return;
 	h->phys_read = NULL;
+	h->phys_next = NULL;
 	c->phys_why = strdup(h->errbuf);
 }
 

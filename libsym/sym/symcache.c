@@ -49,6 +49,59 @@ cache_dir(void)
 	return d != NULL && d[0] != '\0' ? d : CACHE_DIR;
 }
 
+/* Ours or root's, and writable by no one else. */
+static const char *
+untrusted(const struct stat *st)
+{
+	if (st->st_uid != 0 && st->st_uid != geteuid())
+		return "owned by another user";
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		return "writable by group or others";
+	return NULL;
+}
+
+/*
+ * The cache directory, opened once without following a symlink and
+ * checked on the descriptor (no stat-then-open race); every entry is
+ * then reached through the descriptor.  Only a session that may write
+ * the cache (the running kernel's) creates it.
+ */
+static int
+cache_dirfd(sym_t *h)
+{
+	const char *dir = cache_dir(), *why = NULL;
+	struct stat st;
+	int fd;
+
+	if (h->cache_tried)
+		return h->cache_fd;
+	h->cache_tried = 1;
+	h->cache_fd = -1;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1 && errno == ENOENT && h->live &&
+	    mkdir(dir, 0755) == 0)
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1) {
+		if (errno != ENOENT)
+			_sym_explain(h, "cache %s: %s: running without the "
+			    "cache", dir, errno == ELOOP || errno == ENOTDIR ?
+			    "a symlink or not a directory" : strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISDIR(st.st_mode))
+		why = "not a directory";
+	else
+		why = untrusted(&st);
+	if (why != NULL) {
+		_sym_explain(h, "cache %s: not trusted (%s): running without "
+		    "the cache", dir, why);
+		close(fd);
+		return -1;
+	}
+	h->cache_fd = fd;
+	return fd;
+}
+
 /* The cache needs a build-id to be keyed by and a slide to unslide with. */
 int
 _cache_path(sym_t *h, const char *ext, char *buf, size_t len)
@@ -56,6 +109,7 @@ _cache_path(sym_t *h, const char *ext, char *buf, size_t len)
 	char id[128];
 	uint64_t off;
 	size_t i;
+	int dfd;
 
 	if (h->vmcoreinfo == NULL ||
 	    _vmci_get(h->vmcoreinfo, h->vmcoreinfo_len, "BUILD-ID", id,
@@ -67,23 +121,27 @@ _cache_path(sym_t *h, const char *ext, char *buf, size_t len)
 		if (!((id[i] >= '0' && id[i] <= '9') ||
 		    (id[i] >= 'a' && id[i] <= 'f')))
 			return -1;
-	if (i == 0 || (size_t)snprintf(buf, len, "%s/%s%s", cache_dir(),
-	    id, ext) >= len)
+	if (i == 0 || (dfd = cache_dirfd(h)) == -1 ||
+	    (size_t)snprintf(buf, len, "/proc/self/fd/%d/%s%s", dfd, id, ext)
+	    >= len)
 		return -1;
 	return 0;
 }
 
-/* Trust only a file of ours or root's that no one else can write. */
+/* The entry itself, not what a symlink planted there points to. */
 int
 _cache_trusted(const char *path)
 {
 	struct stat st;
+	int fd, ok;
 
-	if (stat(path, &st) == -1 || !S_ISREG(st.st_mode))
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1)
 		return 0;
-	if (st.st_uid != 0 && st.st_uid != geteuid())
-		return 0;
-	return (st.st_mode & (S_IWGRP | S_IWOTH)) == 0;
+	ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    untrusted(&st) == NULL;
+	close(fd);
+	return ok;
 }
 
 static struct symcache *
@@ -129,12 +187,10 @@ _cache_note(sym_t *h, const struct sym_ent *e, int dirty)
 	note(h, e, dirty, 0);
 }
 
-/* A temporary file beside path, in the cache directory made if need be. */
+/* A temporary file beside path (O_EXCL: never through a symlink). */
 static int
 tmp_beside(const char *path, char *tmp, size_t len)
 {
-	if (mkdir(cache_dir(), 0755) == -1 && errno != EEXIST)
-		return -1;
 	snprintf(tmp, len, "%s.XXXXXX", path);
 	return mkstemp(tmp);
 }
@@ -204,6 +260,9 @@ _cache_free(sym_t *h)
 	struct symcache *c = h->symcache;
 	size_t i;
 
+	if (h->cache_tried && h->cache_fd != -1)
+		close(h->cache_fd);
+	h->cache_tried = 0;
 	if (c == NULL)
 		return;
 	for (i = 0; i < c->n; i++)
@@ -229,7 +288,8 @@ write_types(sym_t *h)
 	    _cache_path(h, ".btf", path, sizeof(path)) == -1)
 		return;
 	if (_cache_trusted(path) && (b = btf__parse(path, NULL)) != NULL) {
-		held = _bs_merge(h->typerec, b);
+		if (_btf_sane(h, b, path) == 0)
+			held = _bs_merge(h->typerec, b);
 		btf__free(b);
 		if (held == _bs_count(h->typerec))
 			return;
@@ -245,14 +305,31 @@ write_types(sym_t *h)
 	_sym_explain(h, "type cache %s written", path);
 }
 
+/*
+ * Only the running kernel's own symbols and types are cached: what a
+ * session read from a file the user named (-N, --btf) or from a dump
+ * (its kallsyms, its BTF, its claimed build-id) never decides what a
+ * later session prints.  The namelist of a live session is the
+ * kernel's /proc/kallsyms or root's file for its release.
+ */
 void
 _cache_write(sym_t *h)
 {
 	char err[SYM_ERRSIZE];
 
+	if ((h->symcache == NULL || !h->symcache->dirty) &&
+	    (!h->btf_own || _bs_count(h->typerec) == 0))
+		return;
+	if (!h->live || h->nlopt != NULL) {
+		_sym_explain(h, "cache not written: %s", !h->live ? "what a "
+		    "dump holds is cached for no one" : "-N names a file "
+		    "the user chose");
+		return;
+	}
 	/* A failed cache write is not the caller's error. */
 	memcpy(err, h->errbuf, sizeof(err));
 	write_symbols(h);
-	write_types(h);
+	if (h->btfopt == NULL)
+		write_types(h);
 	memcpy(h->errbuf, err, sizeof(err));
 }

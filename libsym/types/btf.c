@@ -6,9 +6,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -17,11 +21,62 @@
 
 #define SYS_BTF "/sys/kernel/btf/vmlinux"
 #define MAX_DEPTH 8
+/* task_struct is about 10 KiB, thread_union 16-32 KiB: a struct the
+ * tools read into a buffer is never near 1 MiB. */
+#define MAX_STRUCT (1U << 20)
 
 static int
 silent(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	return 0;
+}
+
+/*
+ * A vmlinux's .BTF must hold bytes in the file: libbpf 1.1 hands a
+ * SHT_NOBITS section's NULL data to btf__new.
+ */
+static int
+elf_btf_ok(sym_t *h, const char *path)
+{
+	GElf_Shdr sh;
+	Elf_Scn *scn = NULL;
+	struct stat st;
+	const char *name;
+	size_t shstrndx;
+	Elf *elf = NULL;
+	int fd, rc = -1;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    fstat(fd, &st) == -1 || elf_version(EV_CURRENT) == EV_NONE ||
+	    (elf = elf_begin(fd, ELF_C_READ, NULL)) == NULL ||
+	    elf_getshdrstrndx(elf, &shstrndx) != 0) {
+		_sym_err(h, "%s: cannot load BTF: not a readable ELF file",
+		    path);
+		goto out;
+	}
+	while ((scn = elf_nextscn(elf, scn)) != NULL) {
+		if (gelf_getshdr(scn, &sh) == NULL ||
+		    (name = elf_strptr(elf, shstrndx, sh.sh_name)) == NULL ||
+		    strcmp(name, ".BTF") != 0)
+			continue;
+		if (sh.sh_type == SHT_NOBITS || sh.sh_size == 0 ||
+		    sh.sh_offset > (uint64_t)st.st_size ||
+		    sh.sh_size > (uint64_t)st.st_size - sh.sh_offset ||
+		    sh.sh_size > UINT32_MAX) {
+			_sym_err(h, "%s: cannot load BTF: its .BTF section "
+			    "holds no data in the file", path);
+			goto out;
+		}
+		rc = 0;
+		goto out;
+	}
+	_sym_err(h, "%s: cannot load BTF: no .BTF section", path);
+out:
+	if (elf != NULL)
+		elf_end(elf);
+	if (fd != -1)
+		close(fd);
+	return rc;
 }
 
 static struct btf *
@@ -30,10 +85,16 @@ parse(sym_t *h, const char *path)
 	struct btf *btf;
 	char why[128];
 
+	if (_nl_is_elf(path) && elf_btf_ok(h, path) == -1)
+		return NULL;
 	libbpf_set_print(silent);
 	errno = 0;
-	if ((btf = btf__parse(path, NULL)) != NULL)
-		return btf;
+	if ((btf = btf__parse(path, NULL)) != NULL) {
+		if (_btf_sane(h, btf, path) == 0)
+			return btf;
+		btf__free(btf);
+		return NULL;
+	}
 	/* libbpf has errnos of its own (bad magic, bad format...) */
 	if (libbpf_strerror(errno ? errno : EINVAL, why, sizeof(why)) != 0)
 		snprintf(why, sizeof(why), "errno %d", errno);
@@ -83,6 +144,10 @@ memory_btf(sym_t *h)
 	errno = 0;
 	btf = btf__new(buf, (__u32)(stop - start));
 	free(buf);
+	if (btf != NULL && _btf_sane(h, btf, "__start_BTF") == -1) {
+		btf__free(btf);
+		return NULL;
+	}
 	if (btf == NULL) {
 		if (libbpf_strerror(errno ? errno : EINVAL, why,
 		    sizeof(why)) != 0)
@@ -299,6 +364,48 @@ sub_name(const struct btf *btf, __u32 id, const char *parent,
 	return buf;
 }
 
+/* A struct's size, refused past MAX_STRUCT: callers allocate it. */
+static int
+sane_size(sym_t *h, __u32 id, const char *type, uint64_t *size)
+{
+	__s64 sz = btf__resolve_size(h->btf, id);
+
+	if (sz < 0) {
+		_sym_err(h, "%s: type %s has no size", h->btfpath, type);
+		return -1;
+	}
+	if ((uint64_t)sz > MAX_STRUCT) {
+		_sym_err(h, "%s: type %s is %lld bytes: absurd (limit %u)",
+		    h->btfpath, type, (long long)sz, MAX_STRUCT);
+		return -1;
+	}
+	*size = (uint64_t)sz;
+	return 0;
+}
+
+/*
+ * Every member lies inside its struct, and the struct is of sane size:
+ * so a caller that reads the struct whole into a buffer of its size
+ * never reads past it at the member's offset.
+ */
+static int
+inside(sym_t *h, __u32 id, const char *type, const char *member,
+    uint64_t off, uint64_t size)
+{
+	uint64_t ssize;
+
+	if (sane_size(h, id, type, &ssize) == -1)
+		return -1;
+	if (off > ssize || size > ssize - off) {
+		_sym_err(h, "%s: %s.%s at offset %llu, %llu bytes, lies past "
+		    "the struct's %llu bytes", h->btfpath, type, member,
+		    (unsigned long long)off, (unsigned long long)size,
+		    (unsigned long long)ssize);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 member_once(sym_t *h, const char *type, const char *member,
     struct sym_member *out)
@@ -332,6 +439,9 @@ member_once(sym_t *h, const char *type, const char *member,
 			    comp);
 			return -1;
 		}
+		if (inside(h, cur, parent, comp, bits / 8, (uint64_t)size)
+		    == -1)
+			return -1;
 		sub = sub_name(h->btf, mtype, parent, comp, anon[k],
 		    sizeof(anon[k]));
 		k ^= 1;
@@ -414,17 +524,15 @@ static int
 type_once(sym_t *h, const char *type, uint64_t *size, uint64_t *align)
 {
 	__s32 id;
-	__s64 sz;
 	int al;
 
-	if (find_type(h, type, &id) == -1)
+	if (find_type(h, type, &id) == -1 ||
+	    sane_size(h, (__u32)id, type, size) == -1)
 		return -1;
-	if ((sz = btf__resolve_size(h->btf, (__u32)id)) < 0 ||
-	    (al = btf__align_of(h->btf, (__u32)id)) <= 0) {
-		_sym_err(h, "%s: type %s has no size", h->btfpath, type);
+	if ((al = btf__align_of(h->btf, (__u32)id)) <= 0) {
+		_sym_err(h, "%s: type %s has no alignment", h->btfpath, type);
 		return -1;
 	}
-	*size = (uint64_t)sz;
 	*align = (uint64_t)al;
 	record_type(h, type, *size, *align);
 	return 0;

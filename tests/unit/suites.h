@@ -19,5 +19,6 @@ Suite *suite_orc(void);
 Suite *suite_escape(void);
 Suite *suite_devname(void);
 Suite *suite_uptime(void);
+Suite *suite_btf(void);
 
 #endif

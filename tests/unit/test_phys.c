@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "suites.h"
 #include "util.h"
@@ -273,6 +274,40 @@ START_TEST(test_elf_cut)
 }
 END_TEST
 
+/*
+ * The issue's 8 KiB file: PT_LOADs claiming physical memory up to 16 TiB
+ * and no VMCOREINFO.  The scan reads only the bytes the file holds (it
+ * stepped through 2^32 pages before); the VMCOREINFO page in the last
+ * segment is still found.
+ */
+START_TEST(test_scan_16tib)
+{
+	static const struct tu_seg segs[] = {
+		{ PT_LOAD, 0, 0, 0x1000, 0x1000, 0x1000 },
+		{ PT_LOAD, (16ULL << 40) - 0x1000, (16ULL << 40) - 0x1000,
+		    0x1000, 0x1000, 0x2000 },
+	};
+	struct tu_core spec = { .segs = segs, .nsegs = 2 };
+	struct sym_opts o = { .memfile = tu_path("dump") };
+	char err[SYM_ERRSIZE];
+	struct timespec t0, t1;
+
+	tu_write_core(o.memfile, &spec, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_ptr_null(sym_open(&o, err));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	tu_assert_contains(err, "no VMCOREINFO");
+	ck_assert_int_lt(t1.tv_sec - t0.tv_sec, 2);
+	/* The same with VMCOREINFO's page at 16 TiB - 4 KiB: found. */
+	tu_patch(o.memfile, 0x2000, "OSRELEASE=" RELEASE "\n"
+	    "NUMBER(phys_base)=0\nSYMBOL(init_uts_ns)=ffffffff81000000\n",
+	    strlen("OSRELEASE=" RELEASE "\nNUMBER(phys_base)=0\n"
+	    "SYMBOL(init_uts_ns)=ffffffff81000000\n"));
+	ck_assert_ptr_null(sym_open(&o, err));
+	tu_assert_contains(err, "physical address 0x1000000 is not in the dump");
+}
+END_TEST
+
 Suite *
 suite_phys(void)
 {
@@ -288,6 +323,7 @@ suite_phys(void)
 	tcase_add_test(tc, test_no_kernel);
 	tcase_add_test(tc, test_elf_cut);
 	tcase_add_test(tc, test_virtual_core_fallback);
+	tcase_add_test(tc, test_scan_16tib);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -4,7 +4,9 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "suites.h"
 #include "util.h"
@@ -308,6 +310,88 @@ START_TEST(test_limit)
 }
 END_TEST
 
+/* The hash the table used before it was keyed: 32-bit FNV-1a. */
+static uint32_t
+fnv1a(uint32_t h, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x01000193U;
+	}
+	return h;
+}
+
+#define SEG	6
+#define NSEGS	16
+/*
+ * Two SEG-letter strings taking FNV-1a from state h to the same state:
+ * a birthday search among random strings.
+ */
+static uint32_t
+collide(uint32_t h, char *a, char *b, unsigned *rng)
+{
+	enum { CAP = 1 << 19 };
+	uint32_t *hv = calloc(CAP, sizeof(*hv));
+	char (*str)[SEG] = calloc(CAP, SEG);
+	uint32_t v;
+	size_t i, j;
+	char cand[SEG];
+
+	ck_assert(hv != NULL && str != NULL);
+	for (;;) {
+		for (j = 0; j < SEG; j++)
+			cand[j] = (char)('a' + rand_r(rng) % 26);
+		v = fnv1a(h, cand, SEG);
+		for (i = v & (CAP - 1); str[i][0] != '\0'; i = (i + 1) & (CAP - 1))
+			if (hv[i] == v && memcmp(str[i], cand, SEG) != 0) {
+				memcpy(a, str[i], SEG);
+				memcpy(b, cand, SEG);
+				free(hv);
+				free(str);
+				return v;
+			}
+		hv[i] = v;
+		memcpy(str[i], cand, SEG);
+	}
+}
+
+/*
+ * The issue's flood: 2^16 System.map names with one FNV-1a hash (16
+ * colliding pairs, one chosen per place).  Keyed, they load at once.
+ */
+START_TEST(test_hash_flood)
+{
+	static char pair[NSEGS][2][SEG];
+	struct symtab *t = new_table();
+	char name[NSEGS * SEG + 1];
+	struct timespec t0, t1;
+	unsigned rng = 1;
+	uint32_t h = 0x811c9dc5U, want;
+	size_t i, k;
+
+	for (k = 0; k < NSEGS; k++)
+		h = collide(h, pair[k][0], pair[k][1], &rng);
+	want = h;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < (1U << NSEGS); i++) {
+		for (k = 0; k < NSEGS; k++)
+			memcpy(name + k * SEG, pair[k][(i >> k) & 1], SEG);
+		name[NSEGS * SEG] = '\0';
+		if (i < 4)
+			ck_assert_uint_eq(fnv1a(0x811c9dc5U, name, NSEGS * SEG),
+			    want);
+		add(t, name, KBASE + i, 'D', NULL);
+	}
+	ck_assert_ptr_nonnull(_symtab_find(t, name));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ck_assert_uint_eq(_symtab_count(t), 1U << NSEGS);
+	ck_assert_int_lt(t1.tv_sec - t0.tv_sec, 2);
+	_symtab_free(t);
+}
+END_TEST
+
 Suite *
 suite_symtab(void)
 {
@@ -325,6 +409,7 @@ suite_symtab(void)
 	tcase_add_test(tc, test_interned);
 	tcase_add_test(tc, test_nearest);
 	tcase_add_test(tc, test_nearest_same_address);
+	tcase_add_test(tc, test_hash_flood);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 	tcase_add_test(big, test_limit);

@@ -52,14 +52,15 @@ fail:
 	return NULL;
 }
 
-char *
-_phys_scan_vmcoreinfo(sym_t *h, uint64_t end, uint64_t *where)
+/* The scan over [pa, end): a page-aligned run the source holds. */
+static char *
+scan_run(sym_t *h, uint64_t pa, uint64_t end, uint64_t *where)
 {
 	unsigned char chunk[SCAN_CHUNK];
-	uint64_t pa, off, n;
+	uint64_t off, n;
 	char *page;
 
-	for (pa = 0; pa < end; pa += n) {
+	for (; pa < end; pa += n) {
 		n = end - pa < SCAN_CHUNK ? (end - pa) & SYM_PAGE_MASK :
 		    SCAN_CHUNK;
 		if (n == 0)
@@ -79,6 +80,32 @@ _phys_scan_vmcoreinfo(sym_t *h, uint64_t end, uint64_t *where)
 			*where = pa + off;
 			return page;
 		}
+	}
+	return NULL;
+}
+
+/*
+ * Only the bytes the source holds are scanned (phys_next): a 8 KiB file
+ * may claim 16 TiB of memory, and a page at a time that took half an
+ * hour.
+ */
+char *
+_phys_scan_vmcoreinfo(sym_t *h, uint64_t end, uint64_t *where)
+{
+	uint64_t pa = 0, s, e;
+	char *page;
+
+	if (h->phys_next == NULL)
+		return scan_run(h, 0, end, where);
+	while (pa < end && h->phys_next(h, pa, &s, &e) == 0 && s < end) {
+		s = (s + SYM_PAGE_SIZE - 1) & SYM_PAGE_MASK;
+		if (e > end)
+			e = end;
+		if (s < e && (page = scan_run(h, s, e, where)) != NULL)
+			return page;
+		if (e <= pa)
+			break;
+		pa = e;
 	}
 	return NULL;
 }
