@@ -307,6 +307,27 @@ START_TEST(test_no_tick)
 }
 END_TEST
 
+/* A name missing from a /proc/kallsyms that lists data symbols is not
+ * CONFIG_KALLSYMS_ALL's fault; from one without any, it may be. */
+START_TEST(test_miss_blames_kallsyms_all)
+{
+	static const char *const syms[] = { NULL };
+	struct sym_info si;
+	sym_t *h = fake_handle(syms, 0, 1);
+
+	ck_assert_int_eq(sym_lookup(h, "tick_nsec", &si), -1);
+	ck_assert_str_eq(sym_geterr(h), "tick_nsec: not in fake.map: this "
+	    "kernel has no such symbol");
+	_symtab_free(h->syms);
+	h->syms = _symtab_new();
+	_symtab_add(h->syms, "schedule", KBASE, 'T', NULL, "fake.map");
+	ck_assert_int_eq(sym_lookup(h, "tick_nsec", &si), -1);
+	ck_assert_str_eq(sym_geterr(h), "tick_nsec: not in fake.map (data "
+	    "symbols need CONFIG_KALLSYMS_ALL)");
+	done(h);
+}
+END_TEST
+
 /* A hostile jiffies clocksource: a shift past 31. */
 START_TEST(test_clocksource_bad_shift)
 {
@@ -361,6 +382,7 @@ suite_uptime(void)
 	tcase_add_test(tc, test_no_tick);
 	tcase_add_test(tc, test_clocksource_bad_shift);
 	tcase_add_test(tc, test_psinfo);
+	tcase_add_test(tc, test_miss_blames_kallsyms_all);
 	suite_add_tcase(s, tc);
 	return s;
 }
