@@ -59,7 +59,6 @@ struct ks {
 	unsigned char *names;		/* the stream, read so far */
 	size_t have;			/* bytes of it read */
 	size_t pos;			/* the decoder's offset in it */
-	int long_names;			/* 2-byte lengths (>= 6.1) */
 	unsigned nlong;			/* names that used them */
 	uint64_t *addr;
 	int32_t *off;
@@ -531,7 +530,10 @@ names_ensure(sym_t *h, struct ks *k, size_t need, uint32_t sym)
  * The token count before each name.  73bbb94466fd ("kallsyms: support
  * "big" kernel symbols", 6.1) made it ULEB128 of up to two bytes: a first
  * byte with 0x80 set carries the low 7 bits, the next the high ones.
- * Before 6.1 such a byte was a plain count of 128 or more.
+ * Read that way on every kernel, not by release: before 6.1 a count was
+ * never 128 or more (scripts/kallsyms.c dropped names of KSYM_NAME_LEN,
+ * 128, or more, and a name's own letters are an upper bound on its
+ * tokens), so a first byte with 0x80 set only ever meant the long form.
  */
 static int
 name_len(sym_t *h, struct ks *k, uint32_t i, size_t *len)
@@ -539,7 +541,7 @@ name_len(sym_t *h, struct ks *k, uint32_t i, size_t *len)
 	if (names_ensure(h, k, k->pos + 1, i) == -1)
 		return -1;
 	*len = k->names[k->pos++];
-	if ((*len & 0x80) && k->long_names) {
+	if (*len & 0x80) {
 		if (names_ensure(h, k, k->pos + 1, i) == -1)
 			return -1;
 		if (k->names[k->pos] & 0x80) {
@@ -595,17 +597,6 @@ bad:
 	    "characters", (unsigned long long)k->w->names, i, k->nsyms,
 	    k->pos, KS_NAME_MAX);
 	return -1;
-}
-
-/* Major.minor of the release: the 2-byte lengths came in 6.1. */
-static int
-release_has_long_names(const sym_t *h)
-{
-	unsigned maj, min;
-
-	if (sscanf(h->release, "%u.%u", &maj, &min) != 2)
-		return 1;	/* unknown: today's format */
-	return maj > 6 || (maj == 6 && min >= 1);
 }
 
 static int
@@ -884,16 +875,13 @@ _nl_kallsyms_load(sym_t *h, struct symtab *t, const char *origin, char *how,
 
 	memset(&k, 0, sizeof(k));
 	k.w = &w;
-	k.long_names = release_has_long_names(h);
 	if (locate(h, &w, how, howlen) == -1 || read_count(h, &k) == -1 ||
 	    read_tokens(h, &k) == -1 || fill(h, &k, t, origin) == -1)
 		goto out;
 	_sym_explain(h, "kallsyms: %u names in %zu bytes of the compressed "
 	    "stream at 0x%llx, expanded through 256 tokens at 0x%llx; %u "
-	    "with a 2-byte length (%s, 73bbb94466fd)", k.nsyms, k.pos,
-	    (unsigned long long)w.names, (unsigned long long)w.ttab, k.nlong,
-	    k.long_names ? "release >= 6.1 reads them" : "release < 6.1: "
-	    "lengths are one byte");
+	    "with a 2-byte length (73bbb94466fd, 6.1)", k.nsyms, k.pos,
+	    (unsigned long long)w.names, (unsigned long long)w.ttab, k.nlong);
 	rc = 0;
 out:
 	free(k.ttab);
