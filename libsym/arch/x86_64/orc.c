@@ -447,15 +447,40 @@ need(sym_t *h, const char *name, uint64_t *a)
 	return _sym_addr(h, name, a);
 }
 
-/* The ORC format from the release: the tables carry no version. */
+/*
+ * The ORC format from the kernel's own struct orc_entry, where its BTF
+ * has it (every kernel of the matrix: 6.1's has type:2 end:1, 6.12's and
+ * 7.2's type:3 signal:1): no 'end' is 6.4's format, 'signal' beside
+ * 'end' 6.3's, else 4.14's.  0, or 1 when the BTF has no orc_entry.
+ */
 static int
-orc_format(sym_t *h, int *format)
+orc_format_btf(sym_t *h, int *format)
+{
+	struct sym_member m;
+
+	if (_sym_member(h, "orc_entry", "sp_reg", &m) == -1)
+		return 1;
+	if (_sym_member(h, "orc_entry", "end", &m) == -1)
+		*format = 3;
+	else
+		*format = _sym_member(h, "orc_entry", "signal", &m) == 0 ? 2 : 1;
+	return 0;
+}
+
+/* The tables carry no version: the BTF's orc_entry says it, or (a BTF
+ * subset without it, as a fixture's) the release. */
+static int
+orc_format(sym_t *h, int *format, const char **how)
 {
 	int maj, min;
 
+	*how = "struct orc_entry in the BTF";
+	if (orc_format_btf(h, format) == 0)
+		return 0;
+	*how = "the release: the BTF has no struct orc_entry";
 	if (sscanf(h->release, "%d.%d", &maj, &min) != 2) {
-		_sym_err(h, "kernel release \"%s\" unknown: no ORC format",
-		    h->release);
+		_sym_err(h, "kernel release \"%s\" unknown and no struct "
+		    "orc_entry in the BTF: no ORC format", h->release);
 		return -1;
 	}
 	if (maj < 4 || (maj == 4 && min < 14)) {
@@ -659,6 +684,7 @@ int
 _orc_ready(sym_t *h)
 {
 	struct sym_orc *o = h->orc;
+	const char *how;
 
 	if (o != NULL) {
 		if (o->ready < 0)
@@ -670,14 +696,14 @@ _orc_ready(sym_t *h)
 		return -1;
 	}
 	h->orc = o;
-	if (orc_format(h, &o->format) == -1 || setup_tables(h, o) == -1 ||
+	if (orc_format(h, &o->format, &how) == -1 || setup_tables(h, o) == -1 ||
 	    setup_sched(h, o) == -1 || setup_stack_size(h, o) == -1 ||
 	    setup_types(h, o) == -1)
 		goto fail;
 	o->ready = 1;
 	probe_wchan(h, o);
-	_sym_finding(h, "orc", "%u entries, format %d (from the release), "
-	    "%u lookup blocks", o->nentries, o->format, o->nblocks);
+	_sym_finding(h, "orc", "%u entries, format %d (from %s), "
+	    "%u lookup blocks", o->nentries, o->format, how, o->nblocks);
 	_sym_explain(h, "ORC: %u entries at 0x%llx, %u lookup blocks from "
 	    "_stext, format %d, THREAD_SIZE %llu", o->nentries,
 	    (unsigned long long)o->orc_tab, o->nblocks, o->format,
