@@ -6,6 +6,7 @@
 #define SYM_PRIVATE_H
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -244,6 +245,26 @@ int _sym_member_any(sym_t *h, const char *type, const char *const *names,
  * struct read from the kernel. */
 uint64_t _sym_field(const unsigned char *buf, const struct sym_member *m);
 int _sym_type_size(sym_t *h, const char *type, uint64_t *size);
+
+/* ---- struct layouts as tables of members (types/layout.c) ---- */
+#define SYM_SPELLINGS	3
+#define SYM_REQUIRED	((size_t)-1)
+struct sym_row {
+	const char *type;			/* "task_struct" */
+	const char *names[SYM_SPELLINGS];	/* newest spelling first */
+	size_t off;		/* offsetof its struct sym_member in the layout */
+	size_t have;		/* SYM_REQUIRED, or offsetof an int flag */
+	const char *why;	/* the kernel commit that renamed or added it */
+};
+/* Resolves every row into layout; grows *len to the end of each member
+ * of grow_type found.  0, or -1 with the error naming a required member
+ * (every spelling, and why); an optional one absent only clears its flag. */
+int _sym_layout(sym_t *h, const struct sym_row *rows, size_t n, void *layout,
+    const char *grow_type, uint64_t *len);
+#define SYM_NROWS(rows)	(sizeof(rows) / sizeof((rows)[0]))
+/* Rows more than one walker reads, spelled once. */
+#define SYM_ROW_TASK_STATE(L, f) { "task_struct", { "__state", "state" }, \
+	offsetof(L, f), SYM_REQUIRED, "state -> __state in 5.14, 2f064a59a11f" }
 int _sym_type_align(sym_t *h, const char *type, uint64_t *align);
 void _sym_types_free(sym_t *h);
 

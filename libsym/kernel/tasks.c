@@ -68,7 +68,8 @@ struct kt_layout {
 	    flags, prio, static_prio, rt_priority, policy, comm, real_parent,
 	    real_cred, mm, signal, sighand, thread_pid, utime, stime, sumexec,
 	    prev_ut, prev_st, start, cpu, kthread;
-	int have_thread_pid, have_prev, have_cpu, have_kthread;
+	int have_thread_pid, have_prev, have_prev_ut, have_prev_st, have_cpu,
+	    have_kthread;
 	uint64_t task_len;
 	/* signal_struct */
 	struct sym_member s_thread_head, s_nr_threads, s_tty, s_pids,
@@ -319,84 +320,49 @@ grow(uint64_t *len, const struct sym_member *m)
 		*len = end_of(m);
 }
 
+/* What the walk reads of task_struct: one row per member. */
+#define T(f, ...) { "task_struct", { __VA_ARGS__ }, \
+	offsetof(struct kt_layout, f), SYM_REQUIRED, NULL }
+#define T_OPT(f, have, why, ...) { "task_struct", { __VA_ARGS__ }, \
+	offsetof(struct kt_layout, f), offsetof(struct kt_layout, have), why }
+static const struct sym_row task_rows[] = {
+	T(tasks, "tasks"), T(thread_node, "thread_node"), T(pid, "pid"),
+	T(tgid, "tgid"), T(exit_state, "exit_state"), T(flags, "flags"),
+	T(prio, "prio"), T(static_prio, "static_prio"),
+	T(rt_priority, "rt_priority"), T(policy, "policy"), T(comm, "comm"),
+	T(real_parent, "real_parent"), T(real_cred, "real_cred"), T(mm, "mm"),
+	T(signal, "signal"), T(sighand, "sighand"),
+	/* u64 nanoseconds since 5613fda9a503 (4.11) */
+	T(utime, "utime"), T(stime, "stime"),
+	T(sumexec, "se.sum_exec_runtime"),
+	SYM_ROW_TASK_STATE(struct kt_layout, state),
+	{ "task_struct", { "start_boottime", "real_start_time" },
+	    offsetof(struct kt_layout, start), SYM_REQUIRED,
+	    "real_start_time -> start_boottime in 5.5, cf25e24db61c" },
+	T_OPT(thread_pid, have_thread_pid,
+	    "pid_alive(): thread_pid since 4.19, e8cfbc245e24", "thread_pid"),
+	/* No prev_cputime with VIRT_CPU_ACCOUNTING_NATIVE: no adjusting. */
+	T_OPT(prev_ut, have_prev_ut, NULL, "prev_cputime.utime"),
+	T_OPT(prev_st, have_prev_st, NULL, "prev_cputime.stime"),
+	/* !SMP kernels have no cpu at all: task_cpu() is 0. */
+	T_OPT(cpu, have_cpu, "thread_info.cpu since 5.16, bcf9033e5449",
+	    "thread_info.cpu", "cpu"),
+	/* The struct kthread pointer kthreads stashed in set_child_tid */
+	T_OPT(kthread, have_kthread,
+	    "set_child_tid -> worker_private in 5.17, e32cf5dfbe22",
+	    "worker_private", "set_child_tid"),
+};
+#undef T
+#undef T_OPT
+
 static int
 layout_task(sym_t *h, struct kt_layout *L)
 {
-	/* 2f064a59a11f (5.14): state became __state, an unsigned int. */
-	static const char *const state[] = { "__state", "state", NULL };
-	/* cf25e24db61c (5.5): real_start_time renamed start_boottime. */
-	static const char *const start[] = { "start_boottime",
-	    "real_start_time", NULL };
-	/* bcf9033e5449 (5.16) moved cpu back into thread_info for every
-	 * THREAD_INFO_IN_TASK arch; 4.9 to 5.15 kept it in task_struct. */
-	static const char *const cpu[] = { "thread_info.cpu", "cpu", NULL };
-	/* e32cf5dfbe22 (5.17): the struct kthread pointer moved from
-	 * set_child_tid (where kthreads stashed it) to worker_private. */
-	static const char *const kthread[] = { "worker_private",
-	    "set_child_tid", NULL };
-	static const struct { const char *name; size_t off; } req[] = {
-		{ "tasks", offsetof(struct kt_layout, tasks) },
-		{ "thread_node", offsetof(struct kt_layout, thread_node) },
-		{ "pid", offsetof(struct kt_layout, pid) },
-		{ "tgid", offsetof(struct kt_layout, tgid) },
-		{ "exit_state", offsetof(struct kt_layout, exit_state) },
-		{ "flags", offsetof(struct kt_layout, flags) },
-		{ "prio", offsetof(struct kt_layout, prio) },
-		{ "static_prio", offsetof(struct kt_layout, static_prio) },
-		{ "rt_priority", offsetof(struct kt_layout, rt_priority) },
-		{ "policy", offsetof(struct kt_layout, policy) },
-		{ "comm", offsetof(struct kt_layout, comm) },
-		{ "real_parent", offsetof(struct kt_layout, real_parent) },
-		{ "real_cred", offsetof(struct kt_layout, real_cred) },
-		{ "mm", offsetof(struct kt_layout, mm) },
-		{ "signal", offsetof(struct kt_layout, signal) },
-		{ "sighand", offsetof(struct kt_layout, sighand) },
-		/* u64 nanoseconds since 5613fda9a503 (4.11) */
-		{ "utime", offsetof(struct kt_layout, utime) },
-		{ "stime", offsetof(struct kt_layout, stime) },
-		{ "se.sum_exec_runtime", offsetof(struct kt_layout, sumexec) },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(req) / sizeof(req[0]); i++)
-		if (member(h, "task_struct", req[i].name,
-		    (struct sym_member *)((char *)L + req[i].off)) == -1)
-			return -1;
-	if (member_any(h, "task_struct", state, &L->state,
-	    "state -> __state in 5.14, 2f064a59a11f") == -1 ||
-	    member_any(h, "task_struct", start, &L->start,
-	    "real_start_time -> start_boottime in 5.5, cf25e24db61c") == -1)
-		return -1;
-	/* pid_alive(): thread_pid since 4.19 (e8cfbc245e24) */
-	L->have_thread_pid = member(h, "task_struct", "thread_pid",
-	    &L->thread_pid) == 0;
-	/* No prev_cputime with VIRT_CPU_ACCOUNTING_NATIVE: no adjusting. */
-	L->have_prev = member(h, "task_struct", "prev_cputime.utime",
-	    &L->prev_ut) == 0 && member(h, "task_struct",
-	    "prev_cputime.stime", &L->prev_st) == 0;
-	/* !SMP kernels have no cpu at all: task_cpu() is 0. */
-	L->have_cpu = member_any(h, "task_struct", cpu, &L->cpu,
-	    "thread_info.cpu since 5.16, bcf9033e5449") == 0;
-	L->have_kthread = member_any(h, "task_struct", kthread, &L->kthread,
-	    "set_child_tid -> worker_private in 5.17, e32cf5dfbe22") == 0;
-	h->errbuf[0] = '\0';
-
 	L->task_len = 0;
-	for (i = 0; i < sizeof(req) / sizeof(req[0]); i++)
-		grow(&L->task_len, (struct sym_member *)((char *)L +
-		    req[i].off));
-	grow(&L->task_len, &L->state);
-	grow(&L->task_len, &L->start);
-	if (L->have_thread_pid)
-		grow(&L->task_len, &L->thread_pid);
-	if (L->have_prev) {
-		grow(&L->task_len, &L->prev_ut);
-		grow(&L->task_len, &L->prev_st);
-	}
-	if (L->have_cpu)
-		grow(&L->task_len, &L->cpu);
-	if (L->have_kthread)
-		grow(&L->task_len, &L->kthread);
+	if (_sym_layout(h, task_rows, SYM_NROWS(task_rows), L, "task_struct",
+	    &L->task_len) == -1)
+		return -1;
+	L->have_prev = L->have_prev_ut && L->have_prev_st;
 	if (L->task_len > KT_MAX_TASKREAD || L->tasks.size != 16 ||
 	    L->thread_node.size != 16 || L->comm.size < 16) {
 		_sym_err(h, "%s: struct task_struct is implausible (%llu "

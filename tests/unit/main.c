@@ -19,7 +19,7 @@ main(void)
 		suite_symtab, suite_nl_map, suite_nl_elf, suite_vmcoreinfo,
 		suite_elfcore, suite_fixedpoint, suite_compat, suite_kaslr,
 		suite_ktasks, suite_phys, suite_kallsyms, suite_orc,
-		suite_uptime, suite_btf,
+		suite_uptime, suite_btf, suite_layout,
 		suite_escape, suite_devname,
 	};
 	SRunner *sr;

@@ -20,5 +20,6 @@ Suite *suite_escape(void);
 Suite *suite_devname(void);
 Suite *suite_uptime(void);
 Suite *suite_btf(void);
+Suite *suite_layout(void);
 
 #endif

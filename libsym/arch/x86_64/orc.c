@@ -622,51 +622,37 @@ setup_stack_size(sym_t *h, struct sym_orc *o)
 	return 0;
 }
 
-static void
-grow(uint64_t *len, const struct sym_member *m)
-{
-	if (m->offset + m->size > *len)
-		*len = m->offset + m->size;
-}
+/* What the unwind reads: task_struct's head, the frame __switch_to_asm
+ * pushed (switch_to.h) and pt_regs.  One row per member. */
+#define R(t, f, n) { t, { n }, offsetof(struct sym_orc, f), SYM_REQUIRED, NULL }
+static const struct sym_row orc_rows[] = {
+	SYM_ROW_TASK_STATE(struct sym_orc, t_state),
+	R("task_struct", t_on_rq, "on_rq"), R("task_struct", t_stack, "stack"),
+	R("task_struct", t_sp, "thread.sp"),
+	R("inactive_task_frame", f_bp, "bp"),
+	R("inactive_task_frame", f_ret, "ret_addr"),
+	R("pt_regs", r_ip, "ip"), R("pt_regs", r_sp, "sp"),
+	R("pt_regs", r_bp, "bp"), R("pt_regs", r_r10, "r10"),
+	R("pt_regs", r_r13, "r13"), R("pt_regs", r_di, "di"),
+	R("pt_regs", r_dx, "dx"),
+	/* try_get_task_stack(): a refcount with THREAD_INFO_IN_TASK (4.9) */
+	{ "task_struct", { "stack_refcount" }, offsetof(struct sym_orc, t_ref),
+	    offsetof(struct sym_orc, have_ref), NULL },
+};
+#undef R
 
 static int
 setup_types(sym_t *h, struct sym_orc *o)
 {
-	/* 2f064a59a11f (5.14): state became __state */
-	static const char *const state[] = { "__state", "state", NULL };
-	static const struct { const char *type, *name; size_t off; } req[] = {
-		{ "task_struct", "on_rq", offsetof(struct sym_orc, t_on_rq) },
-		{ "task_struct", "stack", offsetof(struct sym_orc, t_stack) },
-		{ "task_struct", "thread.sp", offsetof(struct sym_orc, t_sp) },
-		/* switch_to.h: what __switch_to_asm pushed */
-		{ "inactive_task_frame", "bp", offsetof(struct sym_orc, f_bp) },
-		{ "inactive_task_frame", "ret_addr",
-		    offsetof(struct sym_orc, f_ret) },
-		{ "pt_regs", "ip", offsetof(struct sym_orc, r_ip) },
-		{ "pt_regs", "sp", offsetof(struct sym_orc, r_sp) },
-		{ "pt_regs", "bp", offsetof(struct sym_orc, r_bp) },
-		{ "pt_regs", "r10", offsetof(struct sym_orc, r_r10) },
-		{ "pt_regs", "r13", offsetof(struct sym_orc, r_r13) },
-		{ "pt_regs", "di", offsetof(struct sym_orc, r_di) },
-		{ "pt_regs", "dx", offsetof(struct sym_orc, r_dx) },
-	};
-	size_t i;
-
-	if (_sym_member_any(h, "task_struct", state, &o->t_state, NULL) == -1)
+	/* The head read in one piece: state, on_rq and stack. */
+	o->head_len = 0;
+	if (_sym_layout(h, orc_rows, 3, o, "task_struct", &o->head_len) == -1 ||
+	    _sym_layout(h, orc_rows + 3, SYM_NROWS(orc_rows) - 3, o, NULL,
+	    NULL) == -1)
 		return -1;
-	for (i = 0; i < sizeof(req) / sizeof(req[0]); i++)
-		if (_sym_member(h, req[i].type, req[i].name,
-		    (struct sym_member *)((char *)o + req[i].off)) == -1)
-			return -1;
 	if (_sym_type_size(h, "inactive_task_frame", &o->frame_size) == -1 ||
 	    _sym_type_size(h, "pt_regs", &o->regs_size) == -1)
 		return -1;
-	/* try_get_task_stack(): a refcount with THREAD_INFO_IN_TASK (4.9) */
-	o->have_ref = _sym_member(h, "task_struct", "stack_refcount",
-	    &o->t_ref) == 0;
-	o->head_len = o->t_state.offset + o->t_state.size;
-	grow(&o->head_len, &o->t_on_rq);
-	grow(&o->head_len, &o->t_stack);
 	if (o->head_len > ORC_HEAD_MAX || o->t_stack.size != 8 ||
 	    o->t_sp.size != 8) {
 		_sym_err(h, "%s: task_struct's __state, on_rq, stack are "
