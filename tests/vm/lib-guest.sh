@@ -256,13 +256,17 @@ sync_host() {
 }
 
 # at_dump NAME: truth before, the host's dump, truth after. The clock
-# records sit next to the dump on both sides; the slow ones outside them.
+# records sit next to the dump on both sides, the slow ones outside them:
+# TRUTH_CLOCK, if set, names fewer of them, outermost first (the load
+# averages move every 5 s: a longer span may see two moves).
 at_dump() {
     mkdir -p "$T/$1/before" "$T/$1/after"
+    _c=${TRUTH_CLOCK:-date w uptime-s uptime-p uptime proc} _rc=
+    for _i in $_c; do _rc="$_i $_rc"; done
     truth_tasks "$T/$1/before" || { not_ok "truth-$1" "ps before"; return; }
-    truth_clock "$T/$1/before" date w uptime-s uptime-p uptime proc
+    truth_clock "$T/$1/before" $_c
     sync_host "$1" || { not_ok "sync-$1" "no 'go $1' from the host"; return; }
-    truth_clock "$T/$1/after" proc uptime uptime-p uptime-s w date
+    truth_clock "$T/$1/after" $_rc
     truth_tasks "$T/$1/after" || { not_ok "truth-$1" "ps after"; return; }
     ok "sync-$1"
 }
