@@ -73,10 +73,10 @@ vmlog=$top/build/check-vm.log
 (cd "$top/build" && make -s check-vm) > "$vmlog" 2>&1 || status=1
 cat "$vmlog"
 # One totals line per guest suite (run-tests.sh, ktasks-run.sh,
-# kmem-run.sh, dump-run.sh).
+# kmem-run.sh, dump-run.sh, matrix-run.sh).
 vmtotals=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$vmlog")
-if [ "$(printf '%s\n' "$vmtotals" | grep -c .)" -lt 4 ]; then
-	echo "run-all: check-vm printed fewer than four suite totals"
+if [ "$(printf '%s\n' "$vmtotals" | grep -c .)" -lt 5 ]; then
+	echo "run-all: check-vm printed fewer than five suite totals"
 	fail=$((fail + 1))
 fi
 while read -r p f; do

@@ -17,14 +17,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 KMEMSTAT_BUILDDIR=${KMEMSTAT_BUILDDIR:-$here/../../build}
 KMEMSTAT_BUILDDIR=$(cd "$KMEMSTAT_BUILDDIR" && pwd)
 export KMEMSTAT_BUILDDIR
-
-# ours TOOL ARGS...: the build's TOOL, with the guest's time zone, and no
-# controlling terminal (procps ps in the guest had none: its default
-# selection is by terminal).
-ours() {
-    _t=$1; shift
-    TZ=UTC setsid -w "$KMEMSTAT_BUILDDIR/cmd/$_t" "$@" < /dev/null
-}
+. "$here/lib-host.sh"
 
 # live_run TOOL FILE DIR ARGS...: ours, with stdout, stderr and status in DIR/FILE.*.
 live_run() {
@@ -50,32 +43,12 @@ D=$tmp/dumps
 T=$D/truth
 
 . "$here/../lib-truth.sh"
-
 n=0 pass=0 fail=0
-tap_ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - $1"; }
-tap_not_ok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1: $2"; }
-# tap CMD NAME [WHY]: ok if CMD (a word list) succeeds.
-tap() { if $1; then tap_ok "$2"; else tap_not_ok "$2" "${3:-$1 failed}"; fi; }
 
 # --- the guest and the dumps ---------------------------------------------------
-# take-dumps.sh's check lines are numbered on the way through; the rest
-# of its output is shown as it is.
 make -C "$KMEMSTAT_BUILDDIR" > "$tmp/make.log" 2>&1 || { tail -n 20 "$tmp/make.log"; exit 1; }
 start=$(date +%s)
-KMEMSTAT_DUMP_LIVE_HOOK="$here/dump-run.sh --live-hook" KMEMSTAT_VM_KEEP=$keep \
-    "$here/take-dumps.sh" "$D" 2>&1 | {
-    while IFS= read -r line; do
-        case $line in
-            'ok '*) n=$((n + 1)); echo "ok $n - ${line#ok }" ;;
-            'not ok '*) n=$((n + 1)); echo "not ok $n - ${line#not ok }" ;;
-            *) printf '%s\n' "$line" ;;
-        esac
-    done
-    echo "$n" > "$tmp/n"
-}
-n=$(cat "$tmp/n" 2>/dev/null || echo 0)
-if [ -s "$D/tally" ]; then read -r pass fail < "$D/tally"
-else tap_not_ok take-dumps "no tally: take-dumps.sh did not finish"; fi
+take_dumps_tap "$D" KMEMSTAT_DUMP_LIVE_HOOK="$here/dump-run.sh --live-hook" KMEMSTAT_VM_KEEP="$keep"
 echo "# guest and dumps: $(($(date +%s) - start)) s"
 
 # --- are the test inputs what they claim? -------------------------------------
@@ -91,7 +64,6 @@ elf_physical() {
     done < "$tmp/loads"
     [ "$_loads" -ge 2 ]
 }
-has_vmcoreinfo() { readelf -n "$1" 2>/dev/null | grep -q '^ *VMCOREINFO '; }
 no_vmcoreinfo() { ! has_vmcoreinfo "$1"; }
 starts_with() { [ "$(head -c "${#2}" "$1")" = "$2" ]; }
 is_256m() { [ "$(wc -c < "$1")" -eq 268435456 ]; }
@@ -124,36 +96,6 @@ for s in elf-novmci elf-vmci kdump-zlib raw live; do
 done
 
 # --- the tools on each dump against the truth ----------------------------------
-# first_line FILE: ": first line" of FILE, or nothing.
-first_line() { _l=$(head -n1 "$1" 2>/dev/null); [ -z "$_l" ] || printf ': %s' "$_l"; }
-
-# same_as OURS_OUT OURS_RC OURS_ERR NAME DIR FILE: ours exited 0 and printed
-# DIR/before/FILE or DIR/after/FILE. ACCEPT, if set, names a comparison
-# with a stated tolerance, run as ACCEPT OURS BEFORE AFTER (files): it
-# succeeds, or prints its tolerance on one line and then what is wrong.
-same_as() {
-    if [ "$2" -ne 0 ]; then tap_not_ok "$4" "exit $2$(first_line "$3")"; return; fi
-    for _w in before after; do
-        [ "$1" = "$(cat "$5/$_w/$6")" ] && { tap_ok "$4"; return; }
-    done
-    if [ -z "${ACCEPT:-}" ]; then
-        tap_not_ok "$4" "differs from the guest's $6 before and after"
-        printf '%s\n' "$1" | diff "$5/before/$6" - | head -n 8 | sed 's/^/#   /'
-        return
-    fi
-    printf '%s\n' "$1" > "$tmp/ours"
-    _why=$($ACCEPT "$tmp/ours" "$5/before/$6" "$5/after/$6") && { tap_ok "$4"; return; }
-    tap_not_ok "$4" "not the guest's $6 before or after, even $(printf '%s\n' "$_why" | head -n1)"
-    printf '%s\n' "$_why" | sed -n '2,9s/^/#   /p'
-}
-
-# check_dump NAME DUMP FILE TOOL ARGS...: ours TOOL -M DUMP ARGS against FILE.
-check_dump() {
-    _n=$1 _dump=$2 _f=$3 _t=$4; shift 4
-    _rc=0; _out=$(ours "$_t" -M "$D/$_dump" "$@" 2> "$tmp/err") || _rc=$?
-    same_as "$_out" "$_rc" "$tmp/err" "$_n" "$T/${_dump%.*}" "$_f"
-}
-
 # check_tools DUMP [SUFFIX]: every tool on DUMP against its truth.
 check_tools() {
     set -- "$1" "${2:-}"

@@ -5,7 +5,6 @@
 set -u
 . /lib-guest.sh
 
-PROCPS_UPTIME=/usr/bin/uptime
 export KMEMSTAT_CACHE=/tmp/kcache
 mkdir -p "$KMEMSTAT_CACHE"
 diag "kernel $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs"

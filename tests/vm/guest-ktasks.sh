@@ -14,19 +14,6 @@ check env-kcore test -r /proc/kcore
 diag "kernel $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs, $(grep -o 'la57' /proc/cpuinfo | head -n1)"
 
 # --- the zoo ----------------------------------------------------------------
-# zoo NAME ARGS...: ktasks-zoo in the background; waits for "ready PID".
-zoo() {
-    _n=$1; shift
-    ktasks-zoo "$@" > "/tmp/zoo.$_n" 2>&1 &
-    _i=0
-    while ! grep -q '^ready' "/tmp/zoo.$_n"; do
-        sleep 0.1; _i=$((_i + 1))
-        [ "$_i" -gt 100 ] && { diag "zoo $_n not ready: $(cat /tmp/zoo.$_n)"; break; }
-    done
-    sed -n 's/^ready //p' "/tmp/zoo.$_n" > "/tmp/zoo.$_n.pid"
-}
-zpid() { cat "/tmp/zoo.$1.pid" 2>/dev/null; }
-
 sleep 1000 & P_SLEEP=$!
 busybox sh -c 'while :; do :; done' & P_BUSY=$!
 sleep 1001 & P_STOP=$!

@@ -5,73 +5,12 @@
 set -u
 . /lib-guest.sh
 
-PROCPS_UPTIME=/usr/bin/uptime
-
 # --- the guest is what the tests assume ------------------------------------
 check env-kcore test -r /proc/kcore
 check env-btf test -r /sys/kernel/btf/vmlinux
 check env-kallsyms-data grep -q ' avenrun$' /proc/kallsyms
 check env-procps-uptime sh -c "$PROCPS_UPTIME -V | grep -q procps"
 diag "kernel $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs"
-
-# near A B TOL: |A - B| <= TOL
-near() {
-    _d=$(($1 - $2))
-    [ "$_d" -lt 0 ] && _d=$((-_d))
-    [ "$_d" -le "$3" ]
-}
-
-# (a) kloadavg --source=kcore against /proc/loadavg read just before and
-# just after (the kernel may update avenrun in between: either may match).
-# running/threads/lastpid move with every process we start: compare loosely.
-check_kloadavg() {
-    _name=kloadavg-kcore-$1
-    read -r b1 b5 b15 brt blp < /proc/loadavg
-    rc=0; out=$(kloadavg --source=kcore 2>/tmp/kt.err) || rc=$?
-    read -r a1 a5 a15 art alp < /proc/loadavg
-    if [ "$rc" -ne 0 ]; then not_ok "$_name" "exit $rc$(first_err /tmp/kt.err)"; return; fi
-    if ! echo "$out" | grep -Eqx '[0-9]+\.[0-9]{2} [0-9]+\.[0-9]{2} [0-9]+\.[0-9]{2} [0-9]+/[0-9]+ [0-9]+'; then
-        not_ok "$_name" "bad format: $out"; return
-    fi
-    # shellcheck disable=SC2086 # split the line into its fields
-    set -- $out
-    k3="$1 $2 $3" krun=${4%/*} kthr=${4#*/} klp=$5
-    if [ "$k3" != "$b1 $b5 $b15" ] && [ "$k3" != "$a1 $a5 $a15" ]; then
-        not_ok "$_name" "averages '$k3', /proc had '$b1 $b5 $b15' then '$a1 $a5 $a15'"; return
-    fi
-    if [ "$krun" -lt 1 ]; then not_ok "$_name" "running $krun < 1"; return; fi
-    if ! near "$kthr" "${brt#*/}" 5 && ! near "$kthr" "${art#*/}" 5; then
-        not_ok "$_name" "threads $kthr, /proc had ${brt#*/} then ${art#*/}"; return
-    fi
-    if ! near "$klp" "$blp" 20 && ! near "$klp" "$alp" 20; then
-        not_ok "$_name" "last pid $klp, /proc had $blp then $alp"; return
-    fi
-    ok "$_name"
-}
-
-# (b) kuptime --source=kcore against procps uptime just before or after
-# (the clock or the averages can tick between the two runs).
-check_kuptime() {
-    # Under load a run takes about a second: the clock may fall between
-    # the two procps runs, with the rest equal to one of them.
-    ACCEPT=
-    [ -z "$3" ] && ACCEPT=clock_between
-    check_between "kuptime-kcore$2-$1" "$PROCPS_UPTIME" \
-        "kuptime --source=kcore" ${3:+"$3"}
-    ACCEPT=
-}
-
-# clock_between OURS BEFORE AFTER: " HH:MM:SS rest" lines; ours has the
-# rest of one of them and a clock within [before, after] (same day).
-clock_between() {
-    _o=${1# }; _b=${2# }; _a=${3# }
-    _ot=${_o%% *}; _bt=${_b%% *}; _at=${_a%% *}
-    [ "${_o#* }" = "${_b#* }" ] || [ "${_o#* }" = "${_a#* }" ] || return 1
-    _os=$(echo "$_ot" | awk -F: '{ print $1 * 3600 + $2 * 60 + $3 }')
-    _bs=$(echo "$_bt" | awk -F: '{ print $1 * 3600 + $2 * 60 + $3 }')
-    _as=$(echo "$_at" | awk -F: '{ print $1 * 3600 + $2 * 60 + $3 }')
-    [ "$_bs" -le "$_os" ] && [ "$_os" -le "$_as" ]
-}
 
 # (c) the default source is /proc/kcore when it is readable.
 check_auto() {
@@ -145,11 +84,6 @@ sleep 1
 utmpadd root tty1 "$(cat /tmp/login1.pid)" 10.0.2.2 &&
     utmpadd root tty2 "$(cat /tmp/login2.pid)" && ok utmp-sessions ||
     not_ok utmp-sessions "utmpadd failed"
-# kw against procps w, just before or after (IDLE and the clock tick).
-check_w() {
-    _src=$2; _n=kw-$1; shift 2
-    check_between "$_n" /usr/bin/w "kw $_src" "$@"
-}
 check_w proc --source=proc
 check_w proc-short --source=proc -s
 check_w proc-noheader --source=proc -h
@@ -172,11 +106,6 @@ P_ARGS=$!
 sleep 1
 # (not init: it runs this script, and its CPU time moves)
 pids="$(cat /tmp/login1.pid),$(cat /tmp/login2.pid),$P_SLEEP,$P_NICE,$P_STOP,$P_ARGS"
-# check_ps NAME ARGS...: kps --source=kcore ARGS = ps ARGS, before or after.
-check_ps() {
-    _n=kps-$1; shift
-    check_between "$_n" /bin/ps "kps --source=kcore" "$@"
-}
 check_ps p-default -p "$pids"
 check_ps p-f -f -p "$pids"
 check_ps p-F -F -p "$pids"
@@ -213,12 +142,6 @@ check_ps_all() {
     else not_ok kps-e-stable-columns "$(printf '%s' "$_bad" | head -n 3 | tr '\n' ' ')"; fi
 }
 check_ps_all
-# --compare: /proc, kernel memory, /proc again, field by field.
-check_cmp() {
-    _name=$1; shift
-    if kps "$@" > /tmp/cmp.out 2>&1; then ok "$_name"
-    else not_ok "$_name" "$(grep -e DIFFERS -e 'kps:' /tmp/cmp.out | head -n 3 | tr '\n' ' ')"; fi
-}
 check_cmp kps-compare --compare
 check_cmp kps-compare-threads --compare -T
 kill -CONT "$P_STOP"
@@ -265,7 +188,7 @@ got=$(ks ksym -M /proc/kcore -N /proc/kallsyms jiffies_64 2>&1 | cut -f2)
 if [ "$got" = /proc/kallsyms ]; then ok kallsyms-memory-N-wins
 else not_ok kallsyms-memory-N-wins "origin '$got'"; fi
 # The tools with no namelist: kuptime, kps (types from the kernel's BTF).
-ACCEPT=clock_between
+ACCEPT="truth_accept clock_between"
 # (a dump's users come from the utmp named with --utmp, here the live one)
 check_between kallsyms-memory-kuptime "$PROCPS_UPTIME" "ks kuptime -M /proc/kcore --utmp /var/run/utmp"
 ACCEPT=

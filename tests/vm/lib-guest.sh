@@ -7,6 +7,9 @@
 # and result() prints the final "RESULT n passed, m failed".
 # Counts live in a file so checks run in subshells or pipelines still count.
 
+# lib-truth.sh (the comparisons with their stated tolerances) sits beside it.
+. /lib-truth.sh
+
 KT_RESULTS=${KT_RESULTS:-/tmp/kmemstat-results}
 : > "$KT_RESULTS"
 
@@ -72,9 +75,12 @@ check_between() {
     # again, up to three times; the comparison itself stays exact.
     _try=0
     while :; do
-        _before=$($_or "$@" 2>&1)
-        _rc=0; _out=$($_us "$@" 2>/tmp/kt.err) || _rc=$?
-        _after=$($_or "$@" 2>&1)
+        # Into files, not $(...): a function run there would be a
+        # subshell, one more process in a listing of them.
+        $_or "$@" > /tmp/kt.before 2>&1
+        _rc=0; $_us "$@" > /tmp/kt.ours 2>/tmp/kt.err || _rc=$?
+        $_or "$@" > /tmp/kt.after 2>&1
+        _before=$(cat /tmp/kt.before) _out=$(cat /tmp/kt.ours) _after=$(cat /tmp/kt.after)
         _try=$((_try + 1))
         [ "$_rc" -ne 0 ] || [ "$_try" -ge 3 ] || [ "$_out" = "$_before" ] ||
             [ "$_out" = "$_after" ] ||
@@ -95,11 +101,207 @@ check_between() {
     fi
 }
 
+# truth_accept CMP OURS BEFORE AFTER: lib-truth.sh's comparison CMP (it
+# takes files) as check_between's ACCEPT: ACCEPT="truth_accept ps_between".
+truth_accept() {
+    printf '%s\n' "$2" > /tmp/kt-acc.ours
+    printf '%s\n' "$3" > /tmp/kt-acc.before
+    printf '%s\n' "$4" > /tmp/kt-acc.after
+    "$1" /tmp/kt-acc.ours /tmp/kt-acc.before /tmp/kt-acc.after > /tmp/kt-acc.why
+}
+
+# without_self RAW CMD ARGS...: a process lister's output (CMD ARGS, into
+# RAW whole) without its own row, found by the PID column: the other
+# lister cannot have it.  Fails as CMD fails, or if no row was its own.
+without_self() {
+    _raw=$1; shift
+    # dash execs a backgrounded simple command in the forked child: $! is CMD.
+    "$@" > "$_raw" &
+    _p=$!
+    wait "$_p" || return
+    awk -v p="$_p" 'NR == 1 { for (k = 1; k <= NF; k++) if ($k == "PID") c = k; print; next }
+        c && $c == p { own++; next } { print } END { exit own != 1 }' "$_raw"
+}
+
 result() {
     _p=$(grep -c '^pass$' "$KT_RESULTS" || true)
     _f=$(grep -c '^fail$' "$KT_RESULTS" || true)
     echo "RESULT $_p passed, $_f failed"
     [ "$_f" -eq 0 ]
+}
+
+# --- the tools against procps, live ------------------------------------------
+PROCPS_UPTIME=/usr/bin/uptime
+
+# near A B TOL: |A - B| <= TOL
+near() {
+    _d=$(($1 - $2))
+    [ "$_d" -lt 0 ] && _d=$((-_d))
+    [ "$_d" -le "$3" ]
+}
+
+# check_kloadavg LABEL: kloadavg --source=kcore against /proc/loadavg read
+# just before and just after (the kernel may update avenrun in between:
+# either may match).
+# running/threads/lastpid move with every process we start: compare loosely.
+check_kloadavg() {
+    _name=kloadavg-kcore-$1
+    read -r b1 b5 b15 brt blp < /proc/loadavg
+    rc=0; out=$(kloadavg --source=kcore 2>/tmp/kt.err) || rc=$?
+    read -r a1 a5 a15 art alp < /proc/loadavg
+    if [ "$rc" -ne 0 ]; then not_ok "$_name" "exit $rc$(first_err /tmp/kt.err)"; return; fi
+    if ! echo "$out" | grep -Eqx '[0-9]+\.[0-9]{2} [0-9]+\.[0-9]{2} [0-9]+\.[0-9]{2} [0-9]+/[0-9]+ [0-9]+'; then
+        not_ok "$_name" "bad format: $out"; return
+    fi
+    # shellcheck disable=SC2086 # split the line into its fields
+    set -- $out
+    k3="$1 $2 $3" krun=${4%/*} kthr=${4#*/} klp=$5
+    if [ "$k3" != "$b1 $b5 $b15" ] && [ "$k3" != "$a1 $a5 $a15" ]; then
+        not_ok "$_name" "averages '$k3', /proc had '$b1 $b5 $b15' then '$a1 $a5 $a15'"; return
+    fi
+    if [ "$krun" -lt 1 ]; then not_ok "$_name" "running $krun < 1"; return; fi
+    if ! near "$kthr" "${brt#*/}" 5 && ! near "$kthr" "${art#*/}" 5; then
+        not_ok "$_name" "threads $kthr, /proc had ${brt#*/} then ${art#*/}"; return
+    fi
+    if ! near "$klp" "$blp" 20 && ! near "$klp" "$alp" 20; then
+        not_ok "$_name" "last pid $klp, /proc had $blp then $alp"; return
+    fi
+    ok "$_name"
+}
+
+# check_kuptime LABEL NAME-SUFFIX [OPTION]: kuptime --source=kcore against
+# procps uptime just before or after (the clock or the averages can tick
+# between the two runs).
+check_kuptime() {
+    # Under load a run takes about a second: the clock may fall between
+    # the two procps runs, with the rest equal to one of them.
+    ACCEPT=
+    [ -z "$3" ] && ACCEPT="truth_accept clock_between"
+    check_between "kuptime-kcore$2-$1" "$PROCPS_UPTIME" \
+        "kuptime --source=kcore" ${3:+"$3"}
+    ACCEPT=
+}
+
+# check_w NAME SOURCE-OPTION [ARGS...]: kw against procps w, just before or
+# after.  The clock and IDLE tick: when each run takes a second (TCG on a
+# loaded host) they may lie between the two, as lib-truth.sh allows.
+check_w() {
+    _src=$2; _n=kw-$1; shift 2
+    ACCEPT="truth_accept clock_between"
+    check_between "$_n" /usr/bin/w "kw $_src" "$@"
+    ACCEPT=
+}
+
+# check_ps NAME ARGS...: kps --source=kcore ARGS = ps ARGS, before or after.
+check_ps() {
+    _n=kps-$1; shift
+    check_between "$_n" /bin/ps "kps --source=kcore" "$@"
+}
+
+# check_cmp NAME ARGS...: kps ARGS (--compare: /proc, kernel memory, /proc
+# again, field by field) exits 0.
+check_cmp() {
+    _name=$1; shift
+    if kps "$@" > /tmp/cmp.out 2>&1; then ok "$_name"
+    else not_ok "$_name" "$(grep -e DIFFERS -e 'kps:' /tmp/cmp.out | head -n 3 | tr '\n' ' ')"; fi
+}
+
+# --- truth around a dump (take-dumps.sh); records go to $T -----------------
+# truth_ps FILE ARGS...: procps ps ARGS into FILE, without the line of
+# that ps run itself (it cannot be in a dump taken after it exited).
+# FILE.raw keeps the whole output.
+truth_ps() {
+    _f=$1; shift
+    without_self "$_f.raw" /usr/bin/ps "$@" > "$_f"
+}
+
+# truth_tasks DIR: the process table and the symbols (slow, and nothing
+# in them moves with the clock but ps's time columns).  TRUTH_PS, if set,
+# names the listings to take of ps, e, ef, el and aux (ps-NAME.out, ps.out).
+truth_tasks() {
+    for _l in ${TRUTH_PS:-ps e ef el aux}; do
+        case $_l in
+            ps) truth_ps "$1/ps.out" ;;
+            aux) truth_ps "$1/ps-aux.out" aux ;;
+            *) truth_ps "$1/ps-$_l.out" "-$_l" ;;
+        esac || return 1
+    done
+    grep -E ' (_text|_stext|avenrun|jiffies_64|init_task|init_top_pgt|swapper_pg_dir|page_offset_base|phys_base|tk_core|init_pid_ns|linux_banner|kallsyms_names|kallsyms_num_syms|kallsyms_offsets|kallsyms_relative_base|vmcoreinfo_data|vmcoreinfo_note)$' \
+        /proc/kallsyms > "$1/kallsyms"
+}
+
+# truth_clock DIR ITEM...: the clock-bound records, in the order given.
+# loadavg and uptime are read by the shell itself: a cat would be the
+# "last pid" of /proc/loadavg, a process the dump does not have.
+truth_clock() {
+    _d=$1; shift
+    for _i in "$@"; do
+        case $_i in
+            w) /usr/bin/w > "$_d/w.out" ;;
+            uptime) /usr/bin/uptime > "$_d/uptime.out" ;;
+            uptime-p) /usr/bin/uptime -p > "$_d/uptime-p.out" ;;
+            uptime-s) /usr/bin/uptime -s > "$_d/uptime-s.out" ;;
+            date) date -u '+%s %Y-%m-%d %H:%M:%S' > "$_d/date" ;;
+            proc) read -r _u < /proc/uptime; read -r _l < /proc/loadavg
+                  echo "$_u" > "$_d/uptime"; echo "$_l" > "$_d/loadavg" ;;
+        esac
+    done
+}
+
+# sync_host NAME: tell the host to act now, wait for its "go NAME".
+sync_host() {
+    echo "KMEMSTAT-SYNC $1" >&7
+    IFS= read -r _reply <&7 || return 1
+    [ "$_reply" = "go $1" ]
+}
+
+# at_dump NAME: truth before, the host's dump, truth after. The clock
+# records sit next to the dump on both sides, the slow ones outside them:
+# TRUTH_CLOCK, if set, names fewer of them, outermost first (the load
+# averages move every 5 s: a longer span may see two moves).
+at_dump() {
+    mkdir -p "$T/$1/before" "$T/$1/after"
+    _c=${TRUTH_CLOCK:-date w uptime-s uptime-p uptime proc} _rc=
+    for _i in $_c; do _rc="$_i $_rc"; done
+    truth_tasks "$T/$1/before" || { not_ok "truth-$1" "ps before"; return; }
+    truth_clock "$T/$1/before" $_c
+    sync_host "$1" || { not_ok "sync-$1" "no 'go $1' from the host"; return; }
+    truth_clock "$T/$1/after" $_rc
+    truth_tasks "$T/$1/after" || { not_ok "truth-$1" "ps after"; return; }
+    ok "sync-$1"
+}
+
+# sync_open: the host's line on $SYNC_TTY as fd 7 (raw: no echo of the
+# host's lines back to it, no \r\n); the utmp into $T, and sent now: the
+# live hook's kuptime needs it while the guest runs.
+SYNC_TTY=/dev/ttyS2
+sync_open() {
+    stty -F "$SYNC_TTY" raw -echo || not_ok sync-tty "stty $SYNC_TTY"
+    exec 7<>"$SYNC_TTY"
+    cp /var/run/utmp "$T/utmp"
+    echo "KMEMSTAT-UTMP $(base64 < /var/run/utmp | tr -d '\n')" >&7
+}
+
+# fw_cfg_load: on probe, qemu_fw_cfg writes the vmcoreinfo note's address
+# to QEMU's etc/vmcoreinfo (-device vmcoreinfo), and QEMU's dumps carry it.
+fw_cfg_load() {
+    check fw_cfg-insmod insmod /qemu_fw_cfg.ko
+    check fw_cfg-sysfs test -d /sys/firmware/qemu_fw_cfg
+    check fw_cfg-vmcoreinfo-file test -d /sys/firmware/qemu_fw_cfg/by_name/etc/vmcoreinfo
+}
+
+# guest_info PIDS: facts for the reader of the dumps, in $T/guest-info;
+# PIDS names the processes that hold still (lib-truth.sh's stable_pids).
+guest_info() {
+    {
+        echo "uname -r: $(uname -r)"
+        echo "/sys/kernel/vmcoreinfo (phys addr, size): $(cat /sys/kernel/vmcoreinfo 2>&1)"
+        echo "/proc/cmdline: $(cat /proc/cmdline)"
+        echo "pid_max: $(cat /proc/sys/kernel/pid_max)"
+        echo "pids: $1"
+        grep -E '^(MemTotal|MemFree):' /proc/meminfo
+        grep -i 'system ram' /proc/iomem
+    } > "$T/guest-info" 2>&1
 }
 
 # --- load generator -------------------------------------------------------
@@ -173,6 +375,20 @@ export_dir() {
 }
 
 # --- a stable process table -------------------------------------------------
+# zoo NAME ARGS...: ktasks-zoo (shapes busybox cannot make) in the
+# background; waits for "ready PID", kept for zpid NAME.
+zoo() {
+    _n=$1; shift
+    ktasks-zoo "$@" > "/tmp/zoo.$_n" 2>&1 &
+    _i=0
+    while ! grep -q '^ready' "/tmp/zoo.$_n"; do
+        sleep 0.1; _i=$((_i + 1))
+        [ "$_i" -gt 100 ] && { diag "zoo $_n not ready: $(cat /tmp/zoo.$_n)"; break; }
+    done
+    sed -n 's/^ready //p' "/tmp/zoo.$_n" > "/tmp/zoo.$_n.pid"
+}
+zpid() { cat "/tmp/zoo.$1.pid" 2>/dev/null; }
+
 # wait_until SECONDS CMD...: poll CMD every 0.1 s until it succeeds; fail
 # after SECONDS. For "the child has exec'd", which has no event to wait on.
 wait_until() {

@@ -6,9 +6,9 @@
 # Contents: busybox-static with applet links, procps's uptime/ps/w/free from
 # the host with their shared libraries, every executable in
 # STAGING_DIR/usr/local/bin (+ usr/local/sbin) and libraries in
-# STAGING_DIR/usr/local/lib, lib-guest.sh, GUEST_SCRIPT as /guest.sh and
-# /init. EXTRA files or directories go to GUEST_PATH (default
-# /BASENAME); ELF extras get their libraries too.
+# STAGING_DIR/usr/local/lib, lib-guest.sh and the lib-truth.sh it reads,
+# GUEST_SCRIPT as /guest.sh and /init. EXTRA files or directories go to
+# GUEST_PATH (default /BASENAME); ELF extras get their libraries too.
 set -eu
 
 usage() { echo "usage: $0 STAGING_DIR OUT.cpio.gz GUEST_SCRIPT [EXTRA[=GUEST_PATH]...]" >&2; exit 2; }
@@ -136,6 +136,7 @@ printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
 echo kmemstat-vm > "$root/etc/hostname"
 
 cp "$here/lib-guest.sh" "$root/lib-guest.sh"
+cp "$here/../lib-truth.sh" "$root/lib-truth.sh"
 cp "$guest" "$root/guest.sh"
 chmod 755 "$root/guest.sh"
 

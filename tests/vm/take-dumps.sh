@@ -1,7 +1,7 @@
 #!/bin/sh
 # Physical-memory dumps of the real kernel, each with the guest's truth of
-# the same moment: boot the pinned Debian kernel with 256 MiB of RAM in a
-# file QEMU shares with the host, run guest-dumps.sh, and at each of its
+# the same moment: boot the suite's current Debian kernel with 256 MiB of
+# RAM in a file QEMU shares with the host, run guest-dumps.sh, and at each of its
 # sync points stop the VM, take the dump over QMP, continue.
 #
 #   take-dumps.sh OUTDIR
@@ -24,6 +24,9 @@
 # guest's utmp, sent on ttyS2 before the first sync point: truth/ only
 # comes when the guest is done).
 # KMEMSTAT_DUMP_CPU (a QEMU -cpu model: "max" gives LA57, 5-level paging).
+# KMEMSTAT_DUMP_GUEST (another guest script, with sync points of the same
+# names) and KMEMSTAT_DUMP_FILES (the dumps it must bring back; default
+# all five).
 # Exit 0 when every dump and the truth came back and the guest's checks passed.
 set -eu
 
@@ -47,7 +50,7 @@ vmlinuz=$("$here/fetch-kernel.sh")
 ${CC:-cc} -O2 -Wall -o "$tmp/kdump-unflatten" "$here/kdump-unflatten.c"
 vm_module "$vmlinuz" qemu_fw_cfg "$tmp/qemu_fw_cfg.ko"
 staging=$(vm_stage "$tmp") || { keep=1; exit 1; }
-"$here/mkinitramfs.sh" "$staging" "$tmp/initrd.cpio.gz" "$here/guest-dumps.sh" \
+"$here/mkinitramfs.sh" "$staging" "$tmp/initrd.cpio.gz" "${KMEMSTAT_DUMP_GUEST:-$here/guest-dumps.sh}" \
     "$KMEMSTAT_BUILDDIR/tests/vm/utmpadd=/usr/local/bin/utmpadd" \
     "$tmp/qemu_fw_cfg.ko=/qemu_fw_cfg.ko" > /dev/null
 
@@ -156,7 +159,7 @@ vm_tally "$tmp/out/console.log" "$(cat "$tmp/boot.rc" 2>/dev/null || echo 1)"
     "$tmp/kdump-unflatten" "$outdir/kdump-zlib.flat" "$outdir/kdump-zlib.dump" ||
     rm -f "$outdir/kdump-zlib.dump"
 missing=
-for f in elf-novmci.dump elf-vmci.dump kdump-zlib.flat kdump-zlib.dump raw.img truth/utmp; do
+for f in ${KMEMSTAT_DUMP_FILES:-elf-novmci.dump elf-vmci.dump kdump-zlib.flat kdump-zlib.dump raw.img} truth/utmp; do
     [ -s "$outdir/$f" ] || missing="$missing $f"
 done
 [ -z "$missing" ] || { echo "not ok take-dumps: missing$missing"; vm_fail=$((vm_fail + 1)); }
