@@ -154,9 +154,10 @@ struct sym_task {
 	int processor;
 	unsigned rt_priority, policy;
 	unsigned long long vm_lock_kb;	/* status VmLck */
-	unsigned long long vm_rss_kb;	/* status VmRSS: the exact sum of
-					 * the mm counters; stat's rss is an
-					 * approximate percpu read (6.2+) */
+	unsigned long long vm_rss_kb;	/* status VmRSS: the per-CPU sum
+					 * where task_mem() sums (6.16,
+					 * 6.12.y); stat's rss is the
+					 * central count (6.2+) */
 	unsigned uid[4], gid[4];	/* real, effective, saved, fs */
 	char comm[64];
 	char wchan[64];			/* symbol, "" when not sleeping */
