@@ -383,6 +383,60 @@ START_TEST(test_thread_size_from_symbols)
 }
 END_TEST
 
+/*
+ * .orc_header names the format (b9f174c811e3): with 7.x's hash the
+ * entries are format 3 with the base registers renumbered (SP 3, BP 4,
+ * PREV_SP 8, as 7.2.12's tables use them); a hash no table lists is
+ * refused, naming it.
+ */
+#define ORCHDR	(DATA + 0x3100)
+static const uint8_t hash_7x[20] = { 0x13, 0x7c, 0x36, 0xad, 0x76, 0x27,
+	0xc4, 0xdd, 0x55, 0x93, 0x21, 0x76, 0xbb, 0x0e, 0xcd, 0xbd, 0x50, 0x41,
+	0xfc, 0x82 };
+
+static void
+make_tables_7x(void)
+{
+	static const uint8_t to7x[] = { [0] = 0, [1] = 8, [4] = 4, [5] = 3 };
+	uint16_t fl, type;
+	uint32_t i;
+
+	for (i = 0; i < NENTS; i++) {
+		type = ents[i].end ? 1 : ents[i].sp_reg == 0 ? 0 :
+		    (uint16_t)(2 + ents[i].type);
+		fl = (uint16_t)(to7x[ents[i].sp_reg] |
+		    to7x[ents[i].bp_reg] << 4 | type << 8);
+		put(ORCTAB + 6ULL * i + 4, &fl, 2);
+	}
+	put(ORCHDR, hash_7x, sizeof(hash_7x));
+}
+
+START_TEST(test_orc_header)
+{
+	uint64_t ip;
+	sym_t *h;
+
+	make_kernel();
+	make_tables_7x();
+	h = fake_handle();
+	sym(h, "__start_orc_header", ORCHDR, 'R');
+	sym(h, "__stop_orc_header", ORCHDR + 20, 'R');
+	ck_assert_msg(wchan(h, &ip) == 0, "%s", sym_geterr(h));
+	ck_assert_uint_eq(ip, SLEEPFN + 0x10);
+	tu_assert_contains(sym_findings(h), "format 3 (from .orc_header: 7.x");
+	sym_close(h);
+	/* the same tables read as 6.4's numbering do not unwind */
+	put(ORCHDR, "unknown orc header!!", 20);
+	h = fake_handle();
+	sym(h, "__start_orc_header", ORCHDR, 'R');
+	sym(h, "__stop_orc_header", ORCHDR + 20, 'R');
+	ck_assert_int_eq(wchan(h, &ip), -1);
+	tu_assert_contains(sym_geterr(h), "a hash this kmemstat doesn't know "
+	    "(756e6b6e...)");
+	sym_close(h);
+}
+END_TEST
+
 /* A frame that does not move the stack pointer would loop forever. */
 START_TEST(test_frame_does_not_move)
 {
@@ -524,6 +578,7 @@ suite_orc(void)
 	tcase_add_test(tc, test_frame_pointer_get_wchan);
 	tcase_add_test(tc, test_cached_absence);
 	tcase_add_test(tc, test_thread_size_from_symbols);
+	tcase_add_test(tc, test_orc_header);
 	suite_add_tcase(s, tc);
 	tcase_add_test(th, test_frame_does_not_move);
 	tcase_add_test(th, test_stack_loops_in_scheduler);

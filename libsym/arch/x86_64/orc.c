@@ -84,6 +84,7 @@ struct sym_orc {
 	int ready;			/* 1 ok, -1 unusable (why says) */
 	char why[SYM_ERRSIZE];
 	int format;			/* 1, 2 or 3: see decode() */
+	const uint8_t *regmap;		/* raw base register -> ORC_REG_, or NULL */
 	int fp_wchan;			/* get_wchan() walks frame pointers */
 	uint64_t ip_tab, orc_tab, lookup;
 	uint32_t nentries, nblocks;
@@ -163,7 +164,8 @@ stack_read(struct orc_walk *w, uint64_t addr, uint64_t *v)
  * The signal bit itself is not used: frame kinds decide it, as in 6.1.
  */
 static int
-decode(int format, const unsigned char *raw, struct orc_ent *e)
+decode(int format, const uint8_t *regmap, const unsigned char *raw,
+    struct orc_ent *e)
 {
 	uint16_t fl;
 	int type, end;
@@ -173,6 +175,10 @@ decode(int format, const unsigned char *raw, struct orc_ent *e)
 	memcpy(&fl, raw + 4, 2);
 	e->sp_reg = fl & 0xf;
 	e->bp_reg = (fl >> 4) & 0xf;
+	if (regmap != NULL) {
+		e->sp_reg = regmap[e->sp_reg];
+		e->bp_reg = regmap[e->bp_reg];
+	}
 	if (format == 3) {
 		type = (fl >> 8) & 0x7;
 		e->kind = type == 0 ? K_UNDEFINED : type == 1 ? K_END :
@@ -268,7 +274,7 @@ orc_find(sym_t *h, struct sym_orc *o, uint64_t ip, struct orc_ent *e)
 	    sym_read(h, o->orc_tab + (uint64_t)at * ORC_ENTRY_SIZE, raw,
 	    sizeof(raw)) == -1)
 		return -1;
-	if (decode(o->format, raw, e) == -1) {
+	if (decode(o->format, o->regmap, raw, e) == -1) {
 		_sym_err(h, "0x%llx: ORC entry %u has an unknown type",
 		    (unsigned long long)ip, at);
 		return -1;
@@ -448,6 +454,74 @@ need(sym_t *h, const char *name, uint64_t *a)
 }
 
 /*
+ * b9f174c811e3 (6.4, and 6.3.10) put a 20-byte hash of orc_types.h's
+ * register and type numbers in .orc_header: where the kernel has one, it
+ * names the format.  The two 6.x hashes are drgn's (libdrgn/orc_info.c).
+ * The 7.x kernels carry a third: they renumbered the base registers.  No
+ * tree we could read has that orc_types.h, so the numbers below are the
+ * ones 7.2.12's own .orc_unwind uses, matched one for one with 6.12.118's
+ * by how often each appears and with which offsets (SP 5 -> 3, PREV_SP
+ * 1 -> 8, BP_INDIRECT 8 -> 10; DX, BP, R10, R13 and SP_INDIRECT kept).
+ * DI and AX never base a frame there: left unknown, an entry using them
+ * stops the unwind with an error rather than a guess.
+ */
+#define ORC_REG_UNKNOWN	0xff
+static const uint8_t regmap_7x[16] = {
+	ORC_REG_UNDEFINED, ORC_REG_UNKNOWN, ORC_REG_DX, ORC_REG_SP,
+	ORC_REG_BP, ORC_REG_UNKNOWN, ORC_REG_R10, ORC_REG_R13,
+	ORC_REG_PREV_SP, ORC_REG_SP_INDIRECT, ORC_REG_BP_INDIRECT,
+	ORC_REG_UNKNOWN, ORC_REG_UNKNOWN, ORC_REG_UNKNOWN, ORC_REG_UNKNOWN,
+	ORC_REG_UNKNOWN,
+};
+static const struct {
+	uint8_t hash[20];
+	int format;
+	const uint8_t *regmap;
+	const char *what;
+} orc_headers[] = {
+	{ { 0xdb, 0x84, 0xae, 0xd4, 0x10, 0x3b, 0x31, 0xdd, 0x51, 0xe0, 0x17,
+	    0xf8, 0xf7, 0x97, 0x83, 0xca, 0x98, 0x5c, 0x2c, 0x51 }, 2, NULL,
+	    "6.3's, ffb1b4a41016" },
+	{ { 0xfe, 0x5d, 0x32, 0xbf, 0x58, 0x1b, 0xd6, 0x3b, 0x2c, 0xa9, 0xa5,
+	    0xc6, 0x5b, 0xa5, 0xa6, 0x25, 0xea, 0xb3, 0xfe, 0x24 }, 3, NULL,
+	    "6.4's, fb799447ae29" },
+	{ { 0x13, 0x7c, 0x36, 0xad, 0x76, 0x27, 0xc4, 0xdd, 0x55, 0x93, 0x21,
+	    0x76, 0xbb, 0x0e, 0xcd, 0xbd, 0x50, 0x41, 0xfc, 0x82 }, 3, regmap_7x,
+	    "7.x's, with the base registers renumbered" },
+};
+
+/* 0 with the format from .orc_header, 1 if the kernel has none, -1 if
+ * it has one this table doesn't know. */
+static int
+orc_format_header(sym_t *h, struct sym_orc *o, char *how, size_t len)
+{
+	static const char *const start[] = { "__start_orc_header", NULL };
+	static const char *const stop[] = { "__stop_orc_header", NULL };
+	const char *which;
+	uint8_t hash[20];
+	uint64_t a, b;
+	size_t i;
+
+	if (_sym_addr_any(h, start, &a, &which) != 0 ||
+	    _sym_addr_any(h, stop, &b, &which) != 0 || b - a != sizeof(hash))
+		return 1;
+	if (sym_read(h, a, hash, sizeof(hash)) == -1)
+		return -1;
+	for (i = 0; i < sizeof(orc_headers) / sizeof(orc_headers[0]); i++)
+		if (memcmp(hash, orc_headers[i].hash, sizeof(hash)) == 0) {
+			o->format = orc_headers[i].format;
+			o->regmap = orc_headers[i].regmap;
+			snprintf(how, len, ".orc_header: %s",
+			    orc_headers[i].what);
+			return 0;
+		}
+	_sym_err(h, "__start_orc_header at 0x%llx: a hash this kmemstat "
+	    "doesn't know (%02x%02x%02x%02x...): an ORC format newer than it",
+	    (unsigned long long)a, hash[0], hash[1], hash[2], hash[3]);
+	return -1;
+}
+
+/*
  * The ORC format from the kernel's own struct orc_entry, where its BTF
  * has it (every kernel of the matrix: 6.1's has type:2 end:1, 6.12's and
  * 7.2's type:3 signal:1): no 'end' is 6.4's format, 'signal' beside
@@ -470,10 +544,14 @@ orc_format_btf(sym_t *h, int *format)
 /* The tables carry no version: the BTF's orc_entry says it, or (a BTF
  * subset without it, as a fixture's) the release. */
 static int
-orc_format(sym_t *h, int *format, const char **how)
+orc_format(sym_t *h, struct sym_orc *o, char *howbuf, size_t len,
+    const char **how)
 {
-	int maj, min;
+	int *format = &o->format, maj, min, rc;
 
+	*how = howbuf;
+	if ((rc = orc_format_header(h, o, howbuf, len)) <= 0)
+		return rc;
 	*how = "struct orc_entry in the BTF";
 	if (orc_format_btf(h, format) == 0)
 		return 0;
@@ -670,6 +748,7 @@ int
 _orc_ready(sym_t *h)
 {
 	struct sym_orc *o = h->orc;
+	char howbuf[96];
 	const char *how;
 
 	if (o != NULL) {
@@ -682,7 +761,8 @@ _orc_ready(sym_t *h)
 		return -1;
 	}
 	h->orc = o;
-	if (orc_format(h, &o->format, &how) == -1 || setup_tables(h, o) == -1 ||
+	if (orc_format(h, o, howbuf, sizeof(howbuf), &how) == -1 ||
+	    setup_tables(h, o) == -1 ||
 	    setup_sched(h, o) == -1 || setup_stack_size(h, o) == -1 ||
 	    setup_types(h, o) == -1)
 		goto fail;
