@@ -59,6 +59,38 @@ def core(notes, pages):
     return eh + ph + data
 
 
+def vmlinux(sysmap, btf, build_id):
+    """An x86-64 ELF with .symtab (System.map's symbols), a build-id note
+    and .BTF: what -N takes, in a few KB."""
+    syms = [l.split() for l in sysmap.decode().splitlines()]
+    strtab, symtab = b'\0', b'\0' * 24
+    for addr, typ, name in syms:
+        bind = 0 if typ.islower() else 1
+        shndx = 0xfff1 if typ in 'Aa' else 2
+        symtab += struct.pack('<IBBHQQ', len(strtab), bind << 4 | 1, 0,
+                              shndx, int(addr, 16), 8)
+        strtab += name.encode() + b'\0'
+    note = struct.pack('<III', 4, len(build_id), 3) + b'GNU\0' + build_id
+    names = [b'', b'.note.gnu.build-id', b'.BTF', b'.symtab', b'.strtab',
+             b'.shstrtab']
+    shstr = b'\0'.join(names) + b'\0'
+    off = lambda n: shstr.index(b'\0' + n + b'\0') + 1 if n else 0
+    body, secs = b'', []
+    for name, typ, data, link, ent in (
+            (b'.note.gnu.build-id', 7, note, 0, 0), (b'.BTF', 1, btf, 0, 0),
+            (b'.symtab', 2, symtab, 4, 24), (b'.strtab', 3, strtab, 0, 0),
+            (b'.shstrtab', 3, shstr, 0, 0)):
+        pos = 64 + len(body)
+        secs.append(struct.pack('<IIQQQQIIQQ', off(name), typ, 2, 0, pos,
+                                len(data), link, 1 if typ == 2 else 0,
+                                4 if typ == 7 else 8, ent))
+        body += data + b'\0' * (-len(data) % 8)
+    shoff = 64 + len(body)
+    eh = b'\x7fELF\x02\x01\x01' + b'\0' * 9 + struct.pack(
+        '<HHIQQQIHHHHHH', 2, 62, 1, 0, 0, shoff, 0, 64, 0, 0, 64, 6, 5)
+    return eh + body + b'\0' * 64 + b''.join(secs)
+
+
 def put(sub, name, body):
     os.makedirs(os.path.join(OUT, sub), exist_ok=True)
     with open(os.path.join(OUT, sub, name), 'wb') as f:
@@ -86,6 +118,9 @@ def main():
         m = rd(fx + '/System.map')
         put('symcache', fx + '.bin',
             struct.pack('<H', len(m)) + m + rd(fx + '/btf'))
+    bid = bytes.fromhex(kv('BUILD-ID'))
+    put('vmlinux', 'idle.vmlinux',
+        vmlinux(rd('idle/System.map'), rd('idle/btf'), bid))
     put('vmcoreinfo', 'dump.txt', vmci)
     put('vmcoreinfo', 'idle.txt', vmcoreinfo(rd('idle/vmcore')))
 

@@ -6,7 +6,7 @@ set -u
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
 fz=$top_srcdir/tests/fuzz
-for n in core phys nl_map vmcoreinfo btf symcache; do
+for n in core phys nl_map vmcoreinfo btf symcache vmlinux; do
 	exe=$top_builddir/tests/fuzz/replay_$n
 	if [ ! -x "$exe" ]; then
 		not_ok "$n: replay driver" "$exe not built"
