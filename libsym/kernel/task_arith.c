@@ -64,7 +64,8 @@ _kt_cputime_adjust(uint64_t ut, uint64_t st, uint64_t rtime,
 {
 	uint64_t stime, utime;
 
-	if (prev_st + prev_ut >= rtime) {
+	/* Sums in 128 bits: a dump's times can add up past 2^64 (and to 0). */
+	if ((unsigned __int128)prev_st + prev_ut >= rtime) {
 		*out_ut = prev_ut;
 		*out_st = prev_st;
 		return;
@@ -76,7 +77,8 @@ _kt_cputime_adjust(uint64_t ut, uint64_t st, uint64_t rtime,
 		stime = rtime;
 	} else {
 		/* mul_u64_u64_div_u64: exact with 128 bits, as x86-64 does */
-		stime = (uint64_t)((unsigned __int128)st * rtime / (st + ut));
+		stime = (uint64_t)((unsigned __int128)st * rtime /
+		    ((unsigned __int128)st + ut));
 		if (stime > rtime)
 			stime = rtime;
 	}

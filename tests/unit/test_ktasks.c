@@ -94,6 +94,15 @@ START_TEST(test_cputime_adjust)
 	/* the product does not overflow 64 bits */
 	_kt_cputime_adjust(1ULL << 62, 1ULL << 62, 1ULL << 63, 0, 0, &ut, &st);
 	ck_assert_uint_eq(st, 1ULL << 62);
+	/* a dump's utime + stime adding up to 2^64 (0 in 64 bits) divided
+	 * by zero (issue 11): stime = st * rtime / 2^64 = 1000 / 2 */
+	_kt_cputime_adjust(1ULL << 63, 1ULL << 63, 1000, 0, 0, &ut, &st);
+	ck_assert_uint_eq(st, 500);
+	ck_assert_uint_eq(ut, 500);
+	/* nor prev's sum wrapping past rtime */
+	_kt_cputime_adjust(1, 1, 1000, UINT64_MAX, 2, &ut, &st);
+	ck_assert_uint_eq(ut, UINT64_MAX);
+	ck_assert_uint_eq(st, 2);
 }
 END_TEST
 
