@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -508,8 +509,8 @@ mm_facts(struct kt_ctx *c, uint64_t mm)
 			continue;
 		memcpy(&v, c->mmb + L->m_rss.offset + L->rss_count_off +
 		    (uint64_t)i * L->rss_stride, 8);
-		if (v > 0)
-			rss += (long)v;
+		if (v > 0)	/* saturating: a dump's counters are any bits */
+			rss = v > LONG_MAX - rss ? LONG_MAX : rss + (long)v;
 	}
 	mc->rss = mc->vm_rss = rss;
 	if (c->cpus != NULL && vm_rss_sum(c, mm, &mc->vm_rss) == -1)

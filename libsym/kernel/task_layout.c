@@ -160,10 +160,13 @@ layout_mm(sym_t *h, struct kt_layout *L)
 	 * count[NR_MM_COUNTERS]; }.  f1a7941243c1 (6.2) made it an array of
 	 * struct percpu_counter; get_mm_counter() then reads only the
 	 * counter's central count (percpu_counter_read_positive), which is
-	 * what /proc/PID/stat shows, so that is what we read too.
+	 * what /proc/PID/stat shows, so that is what we read too.  Either
+	 * way every counter read lies inside rss_stat, which the read of
+	 * mm_struct covers (issue 11: a BTF placing count past it).
 	 */
 	if (member(h, "mm_struct", "rss_stat.count", &cnt) == 0 &&
-	    cnt.size == NR_MM_COUNTERS * 8) {
+	    cnt.size == NR_MM_COUNTERS * 8 && cnt.offset >= L->m_rss.offset &&
+	    cnt.offset + cnt.size <= L->m_rss.offset + L->m_rss.size) {
 		L->rss_percpu = 0;
 		L->rss_stride = 8;
 		L->rss_count_off = cnt.offset - L->m_rss.offset;
@@ -171,7 +174,8 @@ layout_mm(sym_t *h, struct kt_layout *L)
 		    "counters (before 6.2)");
 	} else if (member(h, "percpu_counter", "count", &cnt) == 0 &&
 	    _sym_type_size(h, "percpu_counter", &pcsize) == 0 &&
-	    L->m_rss.size == NR_MM_COUNTERS * pcsize) {
+	    L->m_rss.size == NR_MM_COUNTERS * pcsize &&
+	    cnt.offset + 8 <= pcsize) {
 		L->rss_percpu = 1;
 		L->rss_stride = pcsize;
 		L->rss_count_off = cnt.offset;

@@ -128,14 +128,20 @@ uptime_timekeeper(sym_t *h, struct sym_uptime *up, uint64_t *ns)
 {
 	unsigned char tk[1024];
 	struct tk_layout l;
-	uint64_t end, base, nsec, boot;
+	const struct sym_member *read[5];
+	uint64_t end = 0, base, nsec, boot;
 	uint32_t shift;
+	size_t i;
 
 	if (tk_layout(h, &l) == -1)
 		return -1;
-	end = l.offs_boot.offset + 8;
-	if (l.xsec.offset + 8 > end)
-		end = l.xsec.offset + 8;
+	/* The copy covers every member read out of it (issue 11: a BTF with
+	 * one placed past the rest read past this buffer). */
+	read[0] = &l.base, read[1] = &l.xnsec, read[2] = &l.shift;
+	read[3] = &l.xsec, read[4] = &l.offs_boot;
+	for (i = 0; i < 5; i++)
+		if (read[i]->offset + read[i]->size > end)
+			end = read[i]->offset + read[i]->size;
 	if (end > sizeof(tk)) {
 		_sym_err(h, "struct timekeeper: %llu bytes is implausible",
 		    (unsigned long long)end);
