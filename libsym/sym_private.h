@@ -444,6 +444,8 @@ void _sym_explain_bytes(sym_t *h, uint64_t addr, const void *buf,
 /* A handle for internal use and unit tests: no source opened. */
 sym_t *_sym_new(FILE *explain);
 int _sym_load_namelist(sym_t *h);
+/* 1 if -M names /proc/kcore of the kernel running this program. */
+int _sym_running_kcore(const sym_t *h);
 /* Read a kernel unsigned long / u32 / int at addr. */
 int _sym_read_ulong(sym_t *h, uint64_t addr, unsigned long *v);
 int _sym_read_u32(sym_t *h, uint64_t addr, uint32_t *v);

@@ -152,7 +152,7 @@ recorder_pid() {
 # each ps in the records (sigsuspend) and reading its serial line in the
 # dump (wait_woken), by construction.
 ps_between() {
-    echo "allowing TIME, C, %CPU, a kworker's -workqueue suffix, an R task's state and WCHAN, and the recording shell's (${recorder:-none}) WCHAN, to differ but on the stable pids ($stable), whose C, %CPU lie between them" &&
+    echo "allowing TIME, C, %CPU, a kworker's -workqueue suffix, an R task's state and WCHAN, the RCU grace-period thread's WCHAN, and the recording shell's (${recorder:-none}) WCHAN, to differ but on the stable pids ($stable), whose C, %CPU lie between them" &&
     awk -v stable=" $stable " -v recorder="${recorder:-}" "$awk_cols"'
     FNR == 1 && f == 1 {
         h = $0; n = NF
@@ -205,6 +205,9 @@ ps_between() {
         fields(l[3, p], n, t); fields(l[r, p], n, u)
         if (loose(t, mask) == loose(u, mask)) return 1
         if (p == recorder && loose(t, run) == loose(u, run)) return 1
+        # rcu_preempt (rcu_sched without PREEMPT_RCU): reading /proc/kcore
+        # wakes it, so where it sleeps moves with the reader itself.
+        if (l[3, p] ~ /(^|[ [])rcu_(preempt|sched)(]|$| )/ && loose(t, run) == loose(u, run)) return 1
         if (!sc || val(t[sc]) !~ /^R/ && val(u[sc]) !~ /^R/) return 0
         sub(/[A-Z]/, "?", t[sc]); sub(/[A-Z]/, "?", u[sc])
         return loose(t, run) == loose(u, run)

@@ -26,22 +26,6 @@ static const struct { const char *pre, *post; } candidates[] = {
 	{ "/lib/modules/", "/build/vmlinux" },
 };
 
-/* -M /proc/kcore of this very kernel: its /proc/kallsyms is its own. */
-static int
-running_kcore(const sym_t *h)
-{
-	struct utsname u;
-	char *real;
-	int rc;
-
-	if (h->memfile == NULL || (real = realpath(h->memfile, NULL)) == NULL)
-		return 0;
-	rc = strcmp(real, "/proc/kcore") == 0 && uname(&u) == 0 &&
-	    strcmp(u.release, h->release) == 0;
-	free(real);
-	return rc;
-}
-
 static int
 choose_namelist(sym_t *h, char *path, size_t len)
 {
@@ -75,7 +59,7 @@ choose_namelist(sym_t *h, char *path, size_t len)
 		_sym_explain(h, "namelist for release %s: %s", h->release, path);
 		return 0;
 	}
-	if (h->live || running_kcore(h)) {
+	if (h->live || _sym_running_kcore(h)) {
 		snprintf(path, len, KALLSYMS);
 		_sym_explain(h, "no namelist file for %s: using %s, the "
 		    "running kernel's own symbol table", h->release, path);

@@ -310,7 +310,8 @@ write_types(sym_t *h)
  * session read from a file the user named (-N, --btf) or from a dump
  * (its kallsyms, its BTF, its claimed build-id) never decides what a
  * later session prints.  The namelist of a live session is the
- * kernel's /proc/kallsyms or root's file for its release.
+ * kernel's /proc/kallsyms or root's file for its release; -M /proc/kcore
+ * of the running kernel is that kernel too.
  */
 void
 _cache_write(sym_t *h)
@@ -320,7 +321,7 @@ _cache_write(sym_t *h)
 	if ((h->symcache == NULL || !h->symcache->dirty) &&
 	    (!h->btf_own || _bs_count(h->typerec) == 0))
 		return;
-	if (!h->live || h->nlopt != NULL) {
+	if ((!h->live && !_sym_running_kcore(h)) || h->nlopt != NULL) {
 		_sym_explain(h, "cache not written: %s", !h->live ? "what a "
 		    "dump holds is cached for no one" : "-N names a file "
 		    "the user chose");
