@@ -60,6 +60,14 @@ untrusted(const struct stat *st)
 	return NULL;
 }
 
+/* The kernel running this program, read live or as -M /proc/kcore: the
+ * only one whose symbols and types the cache keeps. */
+static int
+running(const sym_t *h)
+{
+	return h->live || _sym_running_kcore(h);
+}
+
 /*
  * The cache directory, opened once without following a symlink and
  * checked on the descriptor (no stat-then-open race); every entry is
@@ -78,7 +86,7 @@ cache_dirfd(sym_t *h)
 	h->cache_tried = 1;
 	h->cache_fd = -1;
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd == -1 && errno == ENOENT && h->live &&
+	if (fd == -1 && errno == ENOENT && running(h) &&
 	    mkdir(dir, 0755) == 0)
 		fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd == -1) {
@@ -321,7 +329,7 @@ _cache_write(sym_t *h)
 	if ((h->symcache == NULL || !h->symcache->dirty) &&
 	    (!h->btf_own || _bs_count(h->typerec) == 0))
 		return;
-	if ((!h->live && !_sym_running_kcore(h)) || h->nlopt != NULL) {
+	if (!running(h) || h->nlopt != NULL) {
 		_sym_explain(h, "cache not written: %s", !h->live ? "what a "
 		    "dump holds is cached for no one" : "-N names a file "
 		    "the user chose");
