@@ -17,29 +17,6 @@ member(sym_t *h, const char *type, const char *name, struct sym_member *m)
 	return _sym_member(h, type, name, m);
 }
 
-/* The first spelling the kernel has; the error names them all. */
-static int
-member_any(sym_t *h, const char *type, const char *const *names,
-    struct sym_member *m, const char *why)
-{
-	char list[256];
-	const char *found = NULL;
-	size_t n = 0;
-	int i;
-
-	if (_sym_member_any(h, type, names, m, &found) == 0) {
-		_sym_explain(h, "types: %s.%s (%s)", type, found, why);
-		return 0;
-	}
-	list[0] = '\0';
-	for (i = 0; names[i] != NULL && n < sizeof(list); i++)
-		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s",
-		    i ? " or " : "", names[i]);
-	_sym_err(h, "%s: struct %s has no member %s (%s)",
-	    h->btfpath ? h->btfpath : "BTF", type, list, why);
-	return -1;
-}
-
 static void
 grow(uint64_t *len, const struct sym_member *m)
 {
@@ -240,21 +217,24 @@ _kt_layout(sym_t *h, struct kt_layout *L)
 }
 
 /* tty_struct and tty_driver, the first time a controlling tty is seen. */
+#define Y(t, f, ...) { t, { __VA_ARGS__ }, offsetof(struct kt_layout, f), \
+	SYM_REQUIRED, NULL }
+static const struct sym_row tty_rows[] = {
+	Y("tty_struct", t_driver, "driver"), Y("tty_struct", t_index, "index"),
+	{ "tty_struct", { "ctrl.pgrp", "pgrp" }, offsetof(struct kt_layout,
+	    t_pgrp), SYM_REQUIRED, "pgrp -> ctrl.pgrp in 5.14, 64d608db38ff" },
+	Y("tty_driver", d_major, "major"),
+	Y("tty_driver", d_minor, "minor_start"),
+};
+#undef Y
+
 int
 _kt_layout_tty(sym_t *h, struct kt_layout *L)
 {
-	/* 64d608db38ff (5.14) put pgrp under tty_struct.ctrl */
-	static const char *const pgrp[] = { "ctrl.pgrp", "pgrp", NULL };
-
 	if (L->tty_state != 0)
 		return L->tty_state > 0 ? 0 : -1;
 	L->tty_state = -1;
-	if (member(h, "tty_struct", "driver", &L->t_driver) ||
-	    member(h, "tty_struct", "index", &L->t_index) ||
-	    member_any(h, "tty_struct", pgrp, &L->t_pgrp,
-	    "pgrp -> ctrl.pgrp in 5.14, 64d608db38ff") ||
-	    member(h, "tty_driver", "major", &L->d_major) ||
-	    member(h, "tty_driver", "minor_start", &L->d_minor))
+	if (_sym_layout(h, tty_rows, SYM_NROWS(tty_rows), L, NULL, NULL) == -1)
 		return -1;
 	L->tty_state = 1;
 	return 0;
