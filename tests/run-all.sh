@@ -23,9 +23,9 @@ tally() {
 			fail=$((fail + 1))
 		fi
 	done
-	# Every TAP suite make check ran (tests/*.trs and tests/*/*.trs).
+	# Every TAP suite make check ran (tests/*.trs and tests/*/*.trs); a
+	# suite that did not run fails make check itself.
 	for trs in $(find "$bdir/tests" -name '*.trs' ! -path '*/unit/*' | sort); do
-		[ -f "$trs" ] || { fail=$((fail + 1)); continue; }
 		pass=$((pass + $(grep -c '^:test-result: PASS' "$trs")))
 		fail=$((fail + $(grep -c '^:test-result: \(FAIL\|ERROR\|XPASS\)' "$trs")))
 	done
